@@ -91,11 +91,11 @@ pub struct TaskRequest {
     pub correlation_id: Option<String>,
     pub parent_correlation_id: Option<String>,
     pub idempotency_key: Option<String>,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[cfg_attr(feature = "ts", ts(optional, type = "unknown"))]
     pub options: Option<Json>,
     /// When the caller asked; absent means "now" by the engine's clock.
     #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[cfg_attr(feature = "ts", ts(optional, type = "string"))]
     pub requested_at: Option<RequestedAtWire>,
 }
 
@@ -304,7 +304,7 @@ pub struct StepExecutionMetadata {
     pub retryable: Option<bool>,
     pub error_type: Option<String>,
     pub error_code: Option<String>,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[cfg_attr(feature = "ts", ts(optional, type = "unknown"))]
     pub custom: Option<Json>,
 }
 
@@ -316,7 +316,7 @@ pub struct StepExecutionError {
     pub retryable: Option<bool>,
     pub status_code: Option<u32>,
     pub backtrace: Option<Vec<String>>,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[cfg_attr(feature = "ts", ts(optional, type = "unknown"))]
     pub context: Option<Json>,
 }
 
@@ -332,7 +332,7 @@ pub struct StepExecutionResult {
     pub status: String,
     pub metadata: StepExecutionMetadata,
     pub error: Option<StepExecutionError>,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[cfg_attr(feature = "ts", ts(optional, type = "unknown"))]
     pub orchestration_metadata: Option<Json>,
 }
 
@@ -344,7 +344,7 @@ pub struct CheckpointYieldData {
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub cursor: Json,
     pub items_processed: u32,
-    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    #[cfg_attr(feature = "ts", ts(optional, type = "unknown"))]
     pub accumulated_results: Option<Json>,
 }
 
