@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Builds the package: the legacy C-ABI library, the napi addon, and the TypeScript (dist/).
+//
+//   node scripts/build.mjs                 release build of everything
+//   node scripts/build.mjs --debug         debug build of the native parts
+//   node scripts/build.mjs --if-missing    only what is absent (what `npm test` runs first)
+//   node scripts/build.mjs --only legacy,napi,ts
+//
+// legacy: cargo build -p legacy-ffi [--release]            -> target/<profile>/libtasker_legacy.so
+// napi:   napi build --platform [--release] … (napi-ffi/README.md) -> napi-ffi/tasker-napi.<platform>.node,
+//         napi-ffi/index.cjs (loader), napi-ffi/index.d.ts
+// ts:     tsc -p tsconfig.build.json                        -> dist/src (ESM, .d.ts), dist/src/index.cjs (CJS shim)
+//
+// Prints what it builds and how long each part took; exits non-zero on the first failure.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+
+const { values } = parseArgs({
+  options: {
+    debug: { type: 'boolean', default: false },
+    'if-missing': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write('Usage: node scripts/build.mjs [--debug] [--if-missing] [--only legacy,napi,ts]\n');
+  process.exit(0);
+}
+
+const PARTS = ['legacy', 'napi', 'ts'];
+const only = values.only === undefined ? PARTS : values.only.split(',').map((s) => s.trim());
+for (const part of only) {
+  if (!PARTS.includes(part)) {
+    process.stderr.write(`build: unknown part "${part}"; parts: ${PARTS.join(', ')}\n`);
+    process.exit(2);
+  }
+}
+const profile = values.debug ? 'debug' : 'release';
+
+function legacyLibrary(which = profile) {
+  const file =
+    process.platform === 'win32' ? 'tasker_legacy.dll' : process.platform === 'darwin' ? 'libtasker_legacy.dylib' : 'libtasker_legacy.so';
+  return path.join(root, 'target', which, file);
+}
+
+function napiBinaries() {
+  const dir = path.join(root, 'napi-ffi');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('tasker-napi.') && f.endsWith('.node')) : [];
+}
+
+function run(command, args) {
+  process.stdout.write(`  $ ${[path.relative(root, command) || command, ...args].join(' ')}\n`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${path.basename(command)} exited with ${result.status ?? result.signal}`);
+}
+
+/** The CommonJS entry: Node >= 20.19 can `require()` the ESM build synchronously (no top-level await). */
+const CJS_SHIM = `'use strict';
+// CommonJS entry of tasker-ffi-parity: re-exports the ESM build (require(esm), Node >= 20.19).
+module.exports = require('./index.js');
+`;
+
+const steps = {
+  legacy: {
+    what: `legacy C-ABI library (${profile}) -> ${path.relative(root, legacyLibrary())}`,
+    // The koffi backend loads target/release, else target/debug: either one is "present".
+    present: () => existsSync(legacyLibrary()) || (!values.debug && existsSync(legacyLibrary('debug'))),
+    build: () => run('cargo', ['build', '-p', 'legacy-ffi', ...(values.debug ? [] : ['--release'])]),
+  },
+  napi: {
+    what: `napi addon (${profile}) -> napi-ffi/tasker-napi.<platform>.node, napi-ffi/index.cjs, napi-ffi/index.d.ts`,
+    present: () => napiBinaries().length > 0 && existsSync(path.join(root, 'napi-ffi', 'index.cjs')),
+    build: () =>
+      run(bin('napi'), [
+        'build',
+        '--platform',
+        ...(values.debug ? [] : ['--release']),
+        '--manifest-path',
+        'napi-ffi/Cargo.toml',
+        '--package-json-path',
+        'package.json',
+        '--output-dir',
+        'napi-ffi',
+        '--js',
+        'index.cjs',
+        '--dts',
+        'index.d.ts',
+      ]),
+  },
+  ts: {
+    what: 'TypeScript -> dist/ (ESM + .d.ts, CJS shim, tasker-ffi bin)',
+    present: () => ['index.js', 'index.cjs', 'cli.js'].every((f) => existsSync(path.join(root, 'dist', 'src', f))),
+    build: () => {
+      run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+      writeFileSync(path.join(root, 'dist', 'src', 'index.cjs'), CJS_SHIM);
+      chmodSync(path.join(root, 'dist', 'src', 'cli.js'), 0o755);
+    },
+  },
+};
+
+const started = performance.now();
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+try {
+  for (const part of only) {
+    const step = steps[part];
+    if (values['if-missing'] && step.present()) {
+      process.stdout.write(`build: ${part}: present, skipped (${step.what})\n`);
+      continue;
+    }
+    process.stdout.write(`build: ${part}: ${step.what}\n`);
+    const t0 = performance.now();
+    step.build();
+    process.stdout.write(`build: ${part}: done in ${seconds(performance.now() - t0)}\n`);
+  }
+  process.stdout.write(`build: finished in ${seconds(performance.now() - started)}\n`);
+} catch (error) {
+  process.stderr.write(`build: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
