@@ -183,8 +183,11 @@ pub unsafe fn optional_str_arg<'a>(ptr: *const c_char, arg: &str) -> Result<Opti
 /// Parses `json` (all of it: trailing characters are an error) as the `what` of the message
 /// `Invalid <what> JSON: <serde_json error>`.
 pub fn parse_json<T: DeserializeOwned>(json: &str, what: &str) -> Result<T> {
-    serde_json::from_str(json)
-        .map_err(|e| CoreError::InvalidArgument(format!("Invalid {what} JSON: {e}")))
+    #[cfg(not(feature = "tas283-unfixed"))]
+    let parsed = serde_json::from_str(json);
+    #[cfg(feature = "tas283-unfixed")]
+    let parsed = crate::tas283::parse(json)?;
+    parsed.map_err(|e| CoreError::InvalidArgument(format!("Invalid {what} JSON: {e}")))
 }
 
 /// A required JSON argument.

@@ -29,6 +29,8 @@ use tasker_core::dto::LogLevel;
 
 pub mod boundary;
 pub mod envelope;
+#[cfg(feature = "tas283-unfixed")]
+pub mod tas283;
 
 use boundary::{
     ffi_bool, ffi_envelope, ffi_nullable_json, ffi_status, ffi_text, json_arg, optional_json_arg,
