@@ -13,7 +13,7 @@
 //
 // Prints what it builds and how long each part took; exits non-zero on the first failure.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,10 +35,12 @@ if (values.help) {
 }
 
 const PARTS = ['legacy', 'napi', 'ts'];
+// Built only when named with --only (the suites that need them ask for them).
+const ON_DEMAND_PARTS = ['tas283'];
 const only = values.only === undefined ? PARTS : values.only.split(',').map((s) => s.trim());
 for (const part of only) {
-  if (!PARTS.includes(part)) {
-    process.stderr.write(`build: unknown part "${part}"; parts: ${PARTS.join(', ')}\n`);
+  if (!PARTS.includes(part) && !ON_DEMAND_PARTS.includes(part)) {
+    process.stderr.write(`build: unknown part "${part}"; parts: ${[...PARTS, ...ON_DEMAND_PARTS].join(', ')}\n`);
     process.exit(2);
   }
 }
@@ -48,6 +50,12 @@ function legacyLibrary(which = profile) {
   const file =
     process.platform === 'win32' ? 'tasker_legacy.dll' : process.platform === 'darwin' ? 'libtasker_legacy.dylib' : 'libtasker_legacy.so';
   return path.join(root, 'target', which, file);
+}
+
+function tas283Library(lib) {
+  const ext = process.platform === 'win32' ? 'dll' : process.platform === 'darwin' ? 'dylib' : 'so';
+  const file = process.platform === 'win32' ? `${lib.replace(/^lib/, '')}.${ext}` : `${lib}.${ext}`;
+  return path.join(root, 'target', 'tas283', 'debug', file);
 }
 
 function napiBinaries() {
@@ -94,6 +102,21 @@ const steps = {
         '--dts',
         'index.d.ts',
       ]),
+  },
+  // The historical (TAS-283) builds of both bridges, with the core's `tas283-unfixed` feature, in
+  // their own target dir so the product builds are never rebuilt with it.
+  tas283: {
+    what: 'TAS-283 historical builds -> target/tas283/debug/libtasker_legacy.so, libtasker_napi.so',
+    present: () =>
+      existsSync(tas283Library('libtasker_legacy')) &&
+      existsSync(path.join(root, 'target', 'tas283', 'debug', 'tasker_napi_historical.node')),
+    build: () => {
+      const common = ['build', '--target-dir', 'target/tas283', '--features'];
+      run('cargo', [...common, 'legacy-ffi/tas283-unfixed', '-p', 'legacy-ffi']);
+      run('cargo', [...common, 'tasker-core/tas283-unfixed', '-p', 'napi-ffi']);
+      // Node's require() loads native addons by their `.node` extension only.
+      copyFileSync(tas283Library('libtasker_napi'), path.join(root, 'target', 'tas283', 'debug', 'tasker_napi_historical.node'));
+    },
   },
   ts: {
     what: 'TypeScript -> dist/ (ESM + .d.ts, CJS shim, tasker-ffi bin)',

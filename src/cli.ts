@@ -35,7 +35,7 @@ const COMMAND_HELP: Record<string, string> = {
   parity:
     'Usage: tasker-ffi parity [--json]\n\nRuns on both backends. The full property-based parity suite is not yet available; for now this runs smoke on each backend.\n',
   bench: 'Usage: tasker-ffi [--backend napi|koffi] bench\n\nCall-overhead benchmarks (not yet available).\n',
-  repro: 'Usage: tasker-ffi repro tas283\n\nReproduces TAS-283 through its real mechanism (not yet available).\n',
+  repro: 'Usage: tasker-ffi repro tas283\n\nReproduces TAS-283 through the old client createTask flow on the koffi bridge, tries each\ncandidate mechanism and the attempted fixes in child processes, and writes reports/tas283.{md,json}.\nBuilds the historical (tas283-unfixed) libraries first if they are missing.\n',
   report: 'Usage: tasker-ffi report\n\nWrites the reports from the latest results (not yet available).\n',
   soak: 'Usage: tasker-ffi [--backend napi|koffi] soak\n\nLong-running worker soak (not yet available).\n',
 };
@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`tasker-ffi repro: unknown ticket ${rest[0] ?? '(none)'}; known: tas283\n`);
         return 2;
       }
-      return notYetAvailable('repro tas283');
+      return (await import('./tas283/command.js')).reproTas283();
     case 'bench':
     case 'report':
     case 'soak':

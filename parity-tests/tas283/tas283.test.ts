@@ -1,0 +1,130 @@
+/**
+ * TAS-283 through its real code path: the old client's createTask on the historical legacy build
+ * (core feature `tas283-unfixed`) fails with the ticket's words, at a column that the failing
+ * code computes; the fixed legacy build and napi accept the same inputs and agree.
+ *
+ * Only the ticket's fixed words are written here (TICKET_PATTERN); every column is read from the
+ * bridge's message and compared with where `requested_at` ends in the JSON actually built.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { fc, test } from '@fast-check/vitest';
+import { beforeAll, describe, expect } from 'vitest';
+
+import { TaskerClient } from '../../src/client.js';
+import type { JsonObject, TaskerFfi } from '../../src/contract.js';
+import { toLegacyTaskRequest } from '../../src/backends/koffi-conversions.js';
+import { KoffiBackend } from '../../src/backends/koffi.js';
+import { NapiBackend } from '../../src/backends/napi.js';
+import { packageRoot } from '../../src/backends/locate.js';
+import { oldClientRequest, reportedColumn, requestedAtEndColumn } from '../../src/tas283/experiments.js';
+import { tas283Paths } from '../../src/tas283/paths.js';
+import { runInChild } from '../../src/tas283/run-child.js';
+import { TICKET_PATTERN, matchesTicket } from '../../src/tas283/repro.js';
+
+beforeAll(() => {
+  const { legacy, napi } = tas283Paths();
+  if (existsSync(legacy) && existsSync(napi)) return;
+  const build = spawnSync(process.execPath, [path.join(packageRoot(), 'scripts', 'build.mjs'), '--if-missing', '--only', 'tas283'], {
+    stdio: 'inherit',
+  });
+  expect(build.status).toBe(0);
+}, 600_000);
+
+/** The JSON the koffi adapter sends for a TaskerClient request (same conversion, same stringify). */
+function sentJson(context: JsonObject, requestedAt: string): string {
+  const { name, namespace = '', version = '', initiator = '', sourceSystem = '', reason = '' } = oldClientRequest();
+  return JSON.stringify(toLegacyTaskRequest({ name, namespace, version, context, initiator, sourceSystem, reason, tags: [], requestedAt }));
+}
+
+function fresh<T extends TaskerFfi>(ffi: T): T {
+  ffi.stopWorker();
+  ffi.bootstrapWorker({ seed: 283 });
+  return ffi;
+}
+
+const contexts = fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }) as fc.Arbitrary<JsonObject>;
+/** Dates whose toISOString() has a four-digit year (years past 9999 get a sign and six digits). */
+const dates = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
+
+describe('TAS-283', () => {
+  test('the old createTask flow on the historical koffi build reproduces the ticket text, column from the failing code', () => {
+    const outcome = runInChild({ mechanism: 'timestamp-with-zone', build: 'historical' });
+    expect(outcome.error).toMatch(TICKET_PATTERN);
+    expect(outcome.column).toBeDefined();
+    // The column is where requested_at's value ends: the last key, so one before the closing brace.
+    expect(outcome.column).toBe(outcome.requestedAtEndColumn);
+    expect(outcome.column).toBe((outcome.requestBytes ?? 0) - 1);
+  });
+
+  test('bytes past the C string are real with koffi but give other texts than the ticket', () => {
+    const reused = runInChild({ mechanism: 'reused-longer-buffer', build: 'historical' });
+    expect(reused.outcome).toBe('error');
+    expect(matchesTicket(reused)).toBe(false);
+    // Deserializer::from_str ignores the trailing bytes: that attempted fix does cure this mechanism,
+    // which is why the ticket ("did not help") cannot be this mechanism.
+    expect(runInChild({ mechanism: 'reused-longer-buffer', build: 'historical', strategy: 'deserializer_from_str' }).outcome).toBe('created');
+    // ...whereas neither attempted fix changes the timestamp failure.
+    for (const strategy of ['deserializer_from_str', 'trim_nul'] as const) {
+      expect(matchesTicket(runInChild({ mechanism: 'timestamp-with-zone', build: 'historical', strategy }))).toBe(true);
+    }
+  });
+
+  test('napi is immune only by accident: given the old timestamp, the historical napi build fails too', () => {
+    expect(runInChild({ mechanism: 'napi-client', build: 'historical' }).outcome).toBe('created');
+    const withZone = runInChild({ mechanism: 'napi-timestamp-with-zone', build: 'historical' });
+    expect(withZone.outcome).toBe('error');
+    expect(withZone.error).toContain('trailing input');
+  });
+
+  describe('failure condition over arbitrary contexts', () => {
+    const historical = fresh(new KoffiBackend({ libraryPath: tas283Paths().legacy }));
+    const oldClient = new TaskerClient(historical);
+
+    test.prop({ context: contexts, date: dates }, { numRuns: 60 })(
+      'historical build: a zone designator in requested_at fails with the ticket text at the byte column where requested_at ends',
+      ({ context, date }) => {
+        fresh(historical);
+        const requestedAt = date.toISOString();
+        let message = '';
+        try {
+          oldClient.createTask({ ...oldClientRequest(), context, requestedAt });
+        } catch (error) {
+          message = `${(error as Error).name}: ${(error as Error).message}`;
+        }
+        expect(message).toMatch(TICKET_PATTERN);
+        expect(reportedColumn(message)).toBe(requestedAtEndColumn(sentJson(context, requestedAt)));
+      },
+    );
+
+    test.prop({ context: contexts, date: dates }, { numRuns: 60 })(
+      'historical build: the same request with a naive timestamp is accepted',
+      ({ context, date }) => {
+        fresh(historical);
+        const created = oldClient.createTask({ ...oldClientRequest(), context, requestedAt: date.toISOString().replace(/Z$/, '') });
+        expect(created.status).toBe('pending');
+      },
+    );
+  });
+
+  describe('after the fix', () => {
+    const koffi = new KoffiBackend();
+    const napi = new NapiBackend();
+
+    test.prop({ context: contexts, date: dates }, { numRuns: 60 })(
+      'fixed legacy and napi accept the old client request and agree',
+      ({ context, date }) => {
+        const requestedAt = date.toISOString();
+        const viaKoffi = new TaskerClient(fresh(koffi)).createTask({ ...oldClientRequest(), context, requestedAt });
+        const viaNapi = new TaskerClient(fresh(napi)).createTask({ ...oldClientRequest(), context, requestedAt });
+        expect(viaNapi).toEqual(viaKoffi);
+        // And each client's own default: koffi stamps toISOString(), napi lets Rust stamp it.
+        const koffiDefault = new TaskerClient(fresh(koffi)).createTask({ ...oldClientRequest(), context });
+        const napiDefault = new TaskerClient(fresh(napi)).createTask({ ...oldClientRequest(), context });
+        expect(napiDefault).toEqual(koffiDefault);
+      },
+    );
+  });
+});
