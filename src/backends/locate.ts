@@ -67,10 +67,16 @@ function legacyLibraryFileName(): string {
   }
 }
 
-/** Build outputs of the legacy library, release first (`npm run build`), then debug (`build:debug`). */
+/**
+ * Where the legacy library may be: the build outputs, release first (`npm run build`), then debug
+ * (`build:debug`); then `native/`, the copy an installed package carries (staged by `npm pack`'s
+ * prepack, scripts/pack-test-prepack.mjs). Only an installed package has `native/` and it has no
+ * `target/`, so the packaged copy never shadows a fresh build in the repository.
+ */
 export function defaultLegacyLibraryPaths(): string[] {
   const root = packageRoot();
-  return ['release', 'debug'].map((profile) => path.join(root, 'target', profile, legacyLibraryFileName()));
+  const file = legacyLibraryFileName();
+  return [...['release', 'debug'].map((profile) => path.join(root, 'target', profile, file)), path.join(root, 'native', file)];
 }
 
 /** The loader the napi CLI generates next to the `.node` binary. */
