@@ -5,6 +5,7 @@
 //   node scripts/build.mjs --debug         debug build of the native parts
 //   node scripts/build.mjs --if-missing    only what is absent (what `npm test` runs first)
 //   node scripts/build.mjs --only legacy,napi,ts
+//   node scripts/build.mjs --only test-hooks   on demand: both bridges with the test-hooks feature
 //
 // legacy: cargo build -p legacy-ffi [--release]            -> target/<profile>/libtasker_legacy.so
 // napi:   napi build --platform [--release] … (napi-ffi/README.md) -> napi-ffi/tasker-napi.<platform>.node,
@@ -36,7 +37,7 @@ if (values.help) {
 
 const PARTS = ['legacy', 'napi', 'ts'];
 // Built only when named with --only (the suites that need them ask for them).
-const ON_DEMAND_PARTS = ['tas283'];
+const ON_DEMAND_PARTS = ['tas283', 'test-hooks'];
 const only = values.only === undefined ? PARTS : values.only.split(',').map((s) => s.trim());
 for (const part of only) {
   if (!PARTS.includes(part) && !ON_DEMAND_PARTS.includes(part)) {
@@ -56,6 +57,15 @@ function tas283Library(lib) {
   const ext = process.platform === 'win32' ? 'dll' : process.platform === 'darwin' ? 'dylib' : 'so';
   const file = process.platform === 'win32' ? `${lib.replace(/^lib/, '')}.${ext}` : `${lib}.${ext}`;
   return path.join(root, 'target', 'tas283', 'debug', file);
+}
+
+function testHooksLegacyLibrary() {
+  return path.join(root, 'target', 'test-hooks', 'release', path.basename(legacyLibrary('release')));
+}
+
+function testHooksNapiBinaries() {
+  const dir = path.join(root, 'target', 'test-hooks', 'napi');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('tasker-napi.') && f.endsWith('.node')) : [];
 }
 
 function napiBinaries() {
@@ -116,6 +126,35 @@ const steps = {
       run('cargo', [...common, 'tasker-core/tas283-unfixed', '-p', 'napi-ffi']);
       // Node's require() loads native addons by their `.node` extension only.
       copyFileSync(tas283Library('libtasker_napi'), path.join(root, 'target', 'tas283', 'debug', 'tasker_napi_historical.node'));
+    },
+  },
+  // Both bridges with the `test-hooks` feature (legacy_test_panic / a working testPanic), release
+  // profile like the product, in their own target dir so the product builds are never rebuilt
+  // with it (parity-tests/reliability; docs/reliability.md). Always runs cargo when named (a no-op
+  // when fresh), so the hooks build never lags behind the sources.
+  'test-hooks': {
+    what: 'test-hooks builds -> target/test-hooks/release/libtasker_legacy.so, target/test-hooks/napi/tasker-napi.<platform>.node',
+    present: () => existsSync(testHooksLegacyLibrary()) && testHooksNapiBinaries().length > 0,
+    build: () => {
+      run('cargo', ['build', '-p', 'legacy-ffi', '--release', '--features', 'test-hooks', '--target-dir', 'target/test-hooks']);
+      run(bin('napi'), [
+        'build',
+        '--platform',
+        '--release',
+        '--features',
+        'test-hooks',
+        '--manifest-path',
+        'napi-ffi/Cargo.toml',
+        '--package-json-path',
+        'package.json',
+        '--target-dir',
+        'target/test-hooks',
+        '--output-dir',
+        'target/test-hooks/napi',
+        '--no-js',
+        '--dts',
+        'index.d.ts',
+      ]);
     },
   },
   ts: {

@@ -45,7 +45,10 @@ function fresh<T extends TaskerFfi>(ffi: T): T {
   return ffi;
 }
 
-const contexts = fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }) as fc.Arbitrary<JsonObject>;
+/** JSON-object contexts the contract accepts (its policy rejects `__proto__` keys, docs/conversion-policy.md). */
+const contexts = (fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }) as fc.Arbitrary<JsonObject>).filter(
+  (context) => !JSON.stringify(context).includes('"__proto__"'),
+);
 /** Dates whose toISOString() has a four-digit year (years past 9999 get a sign and six digits). */
 const dates = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
 
