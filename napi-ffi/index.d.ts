@@ -9,11 +9,43 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * Benchmark-only: times `iterations` runs of the core operation `op` (snake_case, as in
+ * `tasker_core::api`) natively, against a private seeded engine; nanoseconds per call.
+ * `payload` is the free-form JSON the operation carries (absent or `null`: the fixture's
+ * default). See `tasker_core::bench`.
+ */
+export declare function benchCore(op: string, payload: any | undefined | null, iterations: number): NapiBenchTiming
+
+/** Benchmark-only: inbound as JSON text in a `Buffer` (read in place). */
+export declare function benchTransferInBuffer(json: Buffer): number
+
+/** Benchmark-only: inbound as JSON text in a string. */
+export declare function benchTransferInString(json: string): number
+
+/** Benchmark-only: inbound through napi-rs' `Value` conversion. */
+export declare function benchTransferInValue(value: any): number
+
+/** Benchmark-only: outbound as JSON text in a `Buffer` (handed over without a copy). */
+export declare function benchTransferOutBuffer(): Buffer
+
+/** Benchmark-only: outbound as JSON text in a string. */
+export declare function benchTransferOutString(): string
+
+/** Benchmark-only: outbound through napi-rs' `Value` conversion. */
+export declare function benchTransferOutValue(): any
+
+/** Benchmark-only: stores the value (given as JSON text) that the outbound probes hand out. */
+export declare function benchTransferSet(json: string): void
+
 /** Starts the embedded worker; a second call answers `status: 'already_running'`. */
 export declare function bootstrapWorker(config?: NapiBootstrapConfig | undefined | null): NapiBootstrapResult
 
 /** Records a batch step's progress; the step is handed out again later. */
 export declare function checkpointYieldStepEvent(eventId: string, data: NapiCheckpointYieldData): boolean
+
+/** `checkpointYieldStepEvent` with the checkpoint as JSON text. */
+export declare function checkpointYieldStepEventJson(eventId: string, checkpointJson: string): boolean
 
 export declare function checkStarvationWarnings(): void
 
@@ -22,8 +54,14 @@ export declare function cleanupTimeouts(): void
 /** `data` is the server's TaskResponse JSON of the cancelled task. */
 export declare function clientCancelTask(taskUuid: string): NapiClientResult
 
+/** `clientCancelTask`; `dataJson` is the cancelled TaskResponse. */
+export declare function clientCancelTaskJson(taskUuid: string): NapiClientJsonResult
+
 /** Creates a task; `data` is the server's TaskResponse JSON. */
 export declare function clientCreateTask(request: NapiTaskRequest): NapiClientResult
+
+/** `clientCreateTask` with the request as JSON text; `dataJson` is the TaskResponse. */
+export declare function clientCreateTaskJson(requestJson: string): NapiClientJsonResult
 
 /** `data` is one step readiness row. */
 export declare function clientGetStep(taskUuid: string, stepUuid: string): NapiClientResult
@@ -31,20 +69,41 @@ export declare function clientGetStep(taskUuid: string, stepUuid: string): NapiC
 /** `data` is an array of step audit records. */
 export declare function clientGetStepAuditHistory(taskUuid: string, stepUuid: string): NapiClientResult
 
+/** `clientGetStepAuditHistory`; `dataJson` is the array of audit records. */
+export declare function clientGetStepAuditHistoryJson(taskUuid: string, stepUuid: string): NapiClientJsonResult
+
+/** `clientGetStep`; `dataJson` is one step readiness row. */
+export declare function clientGetStepJson(taskUuid: string, stepUuid: string): NapiClientJsonResult
+
 /** `data` is the server's TaskResponse JSON. */
 export declare function clientGetTask(taskUuid: string): NapiClientResult
+
+/** `clientGetTask`; `dataJson` is the TaskResponse. */
+export declare function clientGetTaskJson(taskUuid: string): NapiClientJsonResult
 
 /** `data` is `{healthy, status, task_count}`. */
 export declare function clientHealthCheck(): NapiClientResult
 
+/** `clientHealthCheck`; `dataJson` is `{healthy, status, task_count}`. */
+export declare function clientHealthCheckJson(): NapiClientJsonResult
+
 /** `data` is the server's TaskListResponse JSON (`tasks`, `pagination`). */
 export declare function clientListTasks(params: NapiListTasksParams): NapiClientResult
+
+/** `clientListTasks` with the params as JSON text (`null`/absent: defaults). */
+export declare function clientListTasksJson(paramsJson?: string | undefined | null): NapiClientJsonResult
 
 /** `data` is an array of step readiness rows. */
 export declare function clientListTaskSteps(taskUuid: string): NapiClientResult
 
+/** `clientListTaskSteps`; `dataJson` is the array of step readiness rows. */
+export declare function clientListTaskStepsJson(taskUuid: string): NapiClientJsonResult
+
 /** Records a step's result; `false` for an unknown event, throws for a non-UUID event id. */
 export declare function completeStepEvent(eventId: string, result: NapiStepExecutionResult): boolean
+
+/** `completeStepEvent` with the result as JSON text. */
+export declare function completeStepEventJson(eventId: string, resultJson: string): boolean
 
 export declare function getFfiDispatchMetrics(): NapiDispatchMetrics
 
@@ -64,17 +123,45 @@ export declare function isWorkerRunning(): boolean
 /** Structured log record; `fields`, if given, must be an object. */
 export declare function logDebug(message: string, fields?: any | undefined | null): void
 
+/** `logDebug` with the fields as JSON text. */
+export declare function logDebugJson(message: string, fieldsJson?: string | undefined | null): void
+
 /** Structured log record; `fields`, if given, must be an object. */
 export declare function logError(message: string, fields?: any | undefined | null): void
+
+/** `logError` with the fields as JSON text. */
+export declare function logErrorJson(message: string, fieldsJson?: string | undefined | null): void
 
 /** Structured log record; `fields`, if given, must be an object. */
 export declare function logInfo(message: string, fields?: any | undefined | null): void
 
+/** `logInfo` with the fields as JSON text. */
+export declare function logInfoJson(message: string, fieldsJson?: string | undefined | null): void
+
 /** Structured log record; `fields`, if given, must be an object. */
 export declare function logTrace(message: string, fields?: any | undefined | null): void
 
+/** `logTrace` with the fields as JSON text. */
+export declare function logTraceJson(message: string, fieldsJson?: string | undefined | null): void
+
 /** Structured log record; `fields`, if given, must be an object. */
 export declare function logWarn(message: string, fields?: any | undefined | null): void
+
+/** `logWarn` with the fields as JSON text. */
+export declare function logWarnJson(message: string, fieldsJson?: string | undefined | null): void
+
+/** Benchmark-only: what `benchCore` measured, in nanoseconds per call of the core operation. */
+export interface NapiBenchTiming {
+  op: string
+  iterations: number
+  medianNs: number
+  p99Ns: number
+  meanNs: number
+  minNs: number
+  maxNs: number
+  /** What one clock read costs; already subtracted from every sample. */
+  timerOverheadNs: number
+}
 
 /** Worker bootstrap configuration. Every field is optional; `{}` (or no config) is valid. */
 export interface NapiBootstrapConfig {
@@ -111,6 +198,18 @@ export interface NapiCheckpointYieldData {
   cursor: any
   itemsProcessed: number
   accumulatedResults?: any
+}
+
+/**
+ * The envelope of the `client*Json` calls: as [`NapiClientResult`], with `data` as JSON text
+ * (the server's snake_case JSON, exactly what `data` would hold).
+ */
+export interface NapiClientJsonResult {
+  success: boolean
+  dataJson?: string
+  error?: string
+  recoverable?: boolean
+  errorCode?: string
 }
 
 /**
@@ -301,8 +400,14 @@ export declare function noop(): void
 /** The next in-process domain event, or `null` when idle. */
 export declare function pollInProcessEvents(): NapiDomainEvent | null
 
+/** `pollInProcessEvents`, the event as JSON text (`null` when idle). */
+export declare function pollInProcessEventsJson(): string | null
+
 /** The next ready step, or `null` when idle. */
 export declare function pollStepEvents(): NapiStepEvent | null
+
+/** `pollStepEvents`, the event as JSON text (`null` when idle). */
+export declare function pollStepEventsJson(): string | null
 
 /** Stops the worker and discards its state (`status: 'not_running'` if there was none). */
 export declare function stopWorker(): NapiWorkerStatus

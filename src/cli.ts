@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 
 import { BACKENDS, type BackendName } from './contract.js';
 import { BACKEND_ENV, chooseBackend, loadBackend } from './select.js';
+import { PARITY_HELP } from './parity/help.js';
 import { runSmoke, type SmokeResult } from './smoke.js';
 
 const USAGE = `Usage: tasker-ffi [--backend napi|koffi] <command> [options]
@@ -18,26 +19,35 @@ One TypeScript contract over two bridges to the tasker core: napi-rs (default) a
 
 Commands:
   smoke          run the linear ecommerce/order_processing template end to end on one backend
-  parity         the parity suite of both backends (for now: smoke on each backend)
+  parity         the parity suite: napi and koffi in lockstep, property- and model-based -> reports/parity.{md,json}
   bench          call-overhead benchmarks per operation, backend and payload size
   repro tas283   reproduce TAS-283 ("trailing input") through its real mechanism
   report         write reports/*.md|json|svg and reports/CUTOVER.md from the latest results
-  soak           long-running worker soak on one backend
+  soak           memory and leak soak of each backend, worker_threads, leak check -> reports/soak.{md,json}
 
 Options:
   -b, --backend <name>  ${BACKENDS.join(' | ')} (default: ${BACKEND_ENV}, else napi); parity runs both
       --json            print machine-readable JSON (smoke, parity)
+      --seed <n>        parity: fast-check seed; --path '<key>:<path>' replays one counterexample
+      --runs <n>        parity: base runs per property (or FC_NUM_RUNS); --only <keys>, --transfers <list>
+      --plant <name>    parity: switch on a deliberately divergent backend (the run must fail)
+      --full            bench: the full run (default: quick, about 2 minutes)
+      --filter <regex>  bench: only the scenarios whose name matches
+      --out <dir>       bench, report, soak: where the reports go (default: reports/)
+      --calls <n>       soak: calls per backend (default 1000000; e.g. 250k, 2m)
   -h, --help            show this help (also: tasker-ffi <command> --help)
 `;
 
 const COMMAND_HELP: Record<string, string> = {
   smoke: 'Usage: tasker-ffi [--backend napi|koffi] smoke [--json]\n\nRuns ecommerce/order_processing v1.0.0 through WorkerServer on one backend and prints the result.\n',
-  parity:
-    'Usage: tasker-ffi parity [--json]\n\nRuns on both backends. The full property-based parity suite is not yet available; for now this runs smoke on each backend.\n',
-  bench: 'Usage: tasker-ffi [--backend napi|koffi] bench\n\nCall-overhead benchmarks (not yet available).\n',
+  parity: PARITY_HELP,
+  bench:
+    'Usage: tasker-ffi bench [--full] [--filter <regex>] [--out <dir>]\n\nCall-overhead benchmarks of every operation on both backends (one process, interleaved), at every payload size\nwhere the call carries free-form JSON, with their floors; writes reports/bench.{json,md,svg}. Quick by default\n(about 2 minutes); --full takes longer and measures more samples. Method: docs/benchmarks.md.\n',
   repro: 'Usage: tasker-ffi repro tas283\n\nReproduces TAS-283 through the old client createTask flow on the koffi bridge, tries each\ncandidate mechanism and the attempted fixes in child processes, and writes reports/tas283.{md,json}.\nBuilds the historical (tas283-unfixed) libraries first if they are missing.\n',
-  report: 'Usage: tasker-ffi report\n\nWrites the reports from the latest results (not yet available).\n',
-  soak: 'Usage: tasker-ffi [--backend napi|koffi] soak\n\nLong-running worker soak (not yet available).\n',
+  report:
+    'Usage: tasker-ffi report [--out <dir>]\n\nRe-renders reports/bench.{md,svg} from bench.json and writes reports/CUTOVER.md (go or no-go for napi as\nthe default) from the latest parity, TAS-283, bench and soak results.\n',
+  soak:
+    'Usage: tasker-ffi [--backend napi|koffi] soak [--calls <n>] [--out <dir>] [--json]\n\nRuns a mixed create/poll/complete/get/list workload of --calls calls (default 1,000,000) on each backend (or\nthe one named), each in its own child process, sampling RSS and the V8 heap; then 6 worker_threads on both\nbackends and 50 short-lived workers; then a run with a deliberate C-string leak that the check must catch.\nWrites reports/soak.{md,json}; exits 1 unless every target is met (< 5 MB RSS per million calls, 0 C strings\nleft). Method: docs/reliability.md.\n',
 };
 
 function notYetAvailable(what: string): number {
@@ -69,6 +79,17 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         backend: { type: 'string', short: 'b' },
         json: { type: 'boolean', default: false },
+        full: { type: 'boolean', default: false },
+        filter: { type: 'string' },
+        out: { type: 'string' },
+        calls: { type: 'string' },
+        seed: { type: 'string' },
+        path: { type: 'string' },
+        runs: { type: 'string' },
+        plant: { type: 'string' },
+        only: { type: 'string' },
+        transfers: { type: 'string' },
+        policy: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -104,12 +125,18 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write('tasker-ffi parity: runs both backends; --backend does not apply.\n');
         return 2;
       }
-      process.stderr.write('tasker-ffi parity: the full parity suite is not yet available; running smoke on both backends.\n');
-      const results: SmokeResult[] = [];
-      for (const backend of BACKENDS) results.push(await smoke(backend, values.json === true));
-      const agree = results.every((r) => r.status === results[0]?.status && r.order.join() === results[0]?.order.join());
-      process.stdout.write(`smoke on ${BACKENDS.join(' and ')}: ${agree && results.every((r) => r.ok) ? 'ok' : 'FAILED'}\n`);
-      return agree && results.every((r) => r.ok) ? 0 : 1;
+      const { runParity } = await import('./parity/run.js');
+      return runParity({
+        ...(values.seed === undefined ? {} : { seed: values.seed }),
+        ...(values.path === undefined ? {} : { path: values.path }),
+        ...(values.runs === undefined ? {} : { runs: values.runs }),
+        ...(values.plant === undefined ? {} : { plant: values.plant }),
+        ...(values.only === undefined ? {} : { only: values.only }),
+        ...(values.transfers === undefined ? {} : { transfers: values.transfers }),
+        ...(values.policy === undefined ? {} : { policy: values.policy }),
+        ...(values.out === undefined ? {} : { out: values.out }),
+        json: values.json === true,
+      });
     }
     case 'repro':
       if (rest[0] !== 'tas283') {
@@ -117,10 +144,38 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return (await import('./tas283/command.js')).reproTas283();
-    case 'bench':
-    case 'report':
-    case 'soak':
-      return notYetAvailable(command);
+    case 'bench': {
+      if (values.backend !== undefined) {
+        process.stderr.write('tasker-ffi bench: measures both backends side by side; --backend does not apply.\n');
+        return 2;
+      }
+      const { benchCommand } = await import('./bench/command.js');
+      return benchCommand({
+        full: values.full === true,
+        ...(values.filter === undefined ? {} : { filter: values.filter }),
+        ...(values.out === undefined ? {} : { out: values.out }),
+      });
+    }
+    case 'report': {
+      const { reportCommand } = await import('./report/command.js');
+      return reportCommand(values.out === undefined ? {} : { out: values.out });
+    }
+    case 'soak': {
+      let backend: BackendName | undefined;
+      try {
+        backend = values.backend === undefined ? undefined : chooseBackend({ backend: values.backend }, '--backend').backend;
+      } catch (error) {
+        process.stderr.write(`tasker-ffi: ${error instanceof Error ? error.message : String(error)}\n`);
+        return 2;
+      }
+      const { soakCommand } = await import('./soak/index.js');
+      return soakCommand({
+        ...(backend === undefined ? {} : { backend }),
+        ...(values.calls === undefined ? {} : { calls: values.calls }),
+        ...(values.out === undefined ? {} : { out: values.out }),
+        json: values.json === true,
+      });
+    }
     default:
       process.stderr.write(`tasker-ffi: unknown command ${command}\n\n${USAGE}`);
       return 2;

@@ -488,6 +488,70 @@ impl<T: serde::Serialize> From<tasker_core::Result<T>> for NapiClientResult {
     }
 }
 
+/// As the `NapiClientResult` envelope, with the DTO as JSON text instead of a JS value.
+impl<T: serde::Serialize> From<tasker_core::Result<T>> for NapiClientJsonResult {
+    fn from(result: tasker_core::Result<T>) -> Self {
+        let data = result.and_then(|dto| {
+            serde_json::to_string(&dto)
+                .map_err(|e| CoreError::Internal(format!("cannot serialize the result: {e}")))
+        });
+        match data {
+            Ok(data) => NapiClientJsonResult {
+                success: true,
+                data_json: Some(data),
+                error: None,
+                recoverable: None,
+                error_code: None,
+            },
+            Err(err) => NapiClientJsonResult {
+                success: false,
+                data_json: None,
+                error: Some(err.to_string()),
+                recoverable: Some(err.recoverable()),
+                error_code: Some(err.code().as_str().to_owned()),
+            },
+        }
+    }
+}
+
+/// A JSON-text argument read as `T`; a malformed one is `Invalid argument: Invalid <what> JSON:
+/// <serde_json error>`, the legacy bridge's wording.
+pub fn json_arg<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> tasker_core::Result<T> {
+    serde_json::from_str(json)
+        .map_err(|e| CoreError::InvalidArgument(format!("Invalid {what} JSON: {e}")))
+}
+
+/// A result as JSON text (the legacy bridge's shapes: the core DTO's snake_case JSON).
+pub fn json_text<T: serde::Serialize>(value: &T) -> tasker_core::Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| CoreError::Internal(format!("cannot serialize the result: {e}")))
+}
+
+impl From<tasker_core::bench::BenchTiming> for NapiBenchTiming {
+    fn from(value: tasker_core::bench::BenchTiming) -> Self {
+        let tasker_core::bench::BenchTiming {
+            op,
+            iterations,
+            median_ns,
+            p99_ns,
+            mean_ns,
+            min_ns,
+            max_ns,
+            timer_overhead_ns,
+        } = value;
+        NapiBenchTiming {
+            op,
+            iterations,
+            median_ns,
+            p99_ns,
+            mean_ns,
+            min_ns,
+            max_ns,
+            timer_overhead_ns,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::{json, Value};
@@ -523,7 +587,7 @@ mod tests {
         let core = TaskRequest::try_from(request).unwrap();
         assert_eq!(core.options, None);
         assert_eq!(
-            serde_json::to_value(&core.requested_at).unwrap(),
+            serde_json::to_value(core.requested_at).unwrap(),
             json!("2026-01-01T00:00:00")
         );
     }

@@ -46,9 +46,17 @@ pub fn call<T>(op: impl FnOnce() -> tasker_core::Result<T>) -> Result<T> {
 pub fn client_call<T: Serialize>(
     op: impl FnOnce() -> tasker_core::Result<T>,
 ) -> Result<NapiClientResult> {
+    client_call_as(op)
+}
+
+/// [`client_call`] with any envelope type `E` (the `client*Json` calls carry `data` as text).
+pub fn client_call_as<T, E>(op: impl FnOnce() -> tasker_core::Result<T>) -> Result<E>
+where
+    E: From<tasker_core::Result<T>>,
+{
     match catch_panic(op).map_err(to_napi_error)? {
         Err(err @ CoreError::WorkerNotRunning) => Err(to_napi_error(err)),
-        result => Ok(NapiClientResult::from(result)),
+        result => Ok(E::from(result)),
     }
 }
 

@@ -7,8 +7,10 @@
 //! functions answer with tasker's `{success, data?, error?, recoverable?}` envelope instead and
 //! throw only "Worker not initialized".
 
+pub mod bench;
 mod conversions;
 mod error;
+pub mod json;
 mod types;
 
 use napi_derive::napi;

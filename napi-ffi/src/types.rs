@@ -260,3 +260,30 @@ pub struct NapiClientResult {
     /// The stable error code (`NOT_FOUND`, `INVALID_REQUEST`, …) when `success` is false.
     pub error_code: Option<String>,
 }
+
+/// The envelope of the `client*Json` calls: as [`NapiClientResult`], with `data` as JSON text
+/// (the server's snake_case JSON, exactly what `data` would hold).
+#[napi(object)]
+#[derive(Debug)]
+pub struct NapiClientJsonResult {
+    pub success: bool,
+    pub data_json: Option<String>,
+    pub error: Option<String>,
+    pub recoverable: Option<bool>,
+    pub error_code: Option<String>,
+}
+
+/// Benchmark-only: what `benchCore` measured, in nanoseconds per call of the core operation.
+#[napi(object)]
+#[derive(Debug)]
+pub struct NapiBenchTiming {
+    pub op: String,
+    pub iterations: u32,
+    pub median_ns: f64,
+    pub p99_ns: f64,
+    pub mean_ns: f64,
+    pub min_ns: f64,
+    pub max_ns: f64,
+    /// What one clock read costs; already subtracted from every sample.
+    pub timer_overhead_ns: f64,
+}

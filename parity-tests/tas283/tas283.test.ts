@@ -6,10 +6,6 @@
  * Only the ticket's fixed words are written here (TICKET_PATTERN); every column is read from the
  * bridge's message and compared with where `requested_at` ends in the JSON actually built.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-
 import { fc, test } from '@fast-check/vitest';
 import { beforeAll, describe, expect } from 'vitest';
 
@@ -18,20 +14,12 @@ import type { JsonObject, TaskerFfi } from '../../src/contract.js';
 import { toLegacyTaskRequest } from '../../src/backends/koffi-conversions.js';
 import { KoffiBackend } from '../../src/backends/koffi.js';
 import { NapiBackend } from '../../src/backends/napi.js';
-import { packageRoot } from '../../src/backends/locate.js';
 import { oldClientRequest, reportedColumn, requestedAtEndColumn } from '../../src/tas283/experiments.js';
 import { tas283Paths } from '../../src/tas283/paths.js';
 import { runInChild } from '../../src/tas283/run-child.js';
-import { TICKET_PATTERN, matchesTicket } from '../../src/tas283/repro.js';
+import { TICKET_PATTERN, ensureTas283Builds, matchesTicket } from '../../src/tas283/repro.js';
 
-beforeAll(() => {
-  const { legacy, napi } = tas283Paths();
-  if (existsSync(legacy) && existsSync(napi)) return;
-  const build = spawnSync(process.execPath, [path.join(packageRoot(), 'scripts', 'build.mjs'), '--if-missing', '--only', 'tas283'], {
-    stdio: 'inherit',
-  });
-  expect(build.status).toBe(0);
-}, 600_000);
+beforeAll(() => ensureTas283Builds(), 600_000);
 
 /** The JSON the koffi adapter sends for a TaskerClient request (same conversion, same stringify). */
 function sentJson(context: JsonObject, requestedAt: string): string {

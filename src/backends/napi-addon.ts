@@ -199,8 +199,42 @@ export interface NapiClientResult {
   errorCode?: string | null;
 }
 
+/** The envelope of the `client*Json` twins: `dataJson` is the server's JSON as text. */
+export interface NapiClientJsonResult {
+  success: boolean;
+  dataJson?: string | null;
+  error?: string | null;
+  recoverable?: boolean | null;
+  errorCode?: string | null;
+}
+
+/**
+ * The JSON-text twins of the operations that carry free-form JSON (napi-ffi/src/json.rs): the
+ * same operations with JSON text in N-API strings (the core DTOs' snake_case JSON) instead of JS
+ * objects. `NapiBackend` uses them by default (see its `transfer` option).
+ */
+export interface NapiJsonTransfer {
+  pollStepEventsJson(): string | null;
+  pollInProcessEventsJson(): string | null;
+  completeStepEventJson(eventId: string, resultJson: string): boolean;
+  checkpointYieldStepEventJson(eventId: string, checkpointJson: string): boolean;
+  logErrorJson(message: string, fieldsJson?: string | null): void;
+  logWarnJson(message: string, fieldsJson?: string | null): void;
+  logInfoJson(message: string, fieldsJson?: string | null): void;
+  logDebugJson(message: string, fieldsJson?: string | null): void;
+  logTraceJson(message: string, fieldsJson?: string | null): void;
+  clientCreateTaskJson(requestJson: string): NapiClientJsonResult;
+  clientGetTaskJson(taskUuid: string): NapiClientJsonResult;
+  clientListTasksJson(paramsJson?: string | null): NapiClientJsonResult;
+  clientCancelTaskJson(taskUuid: string): NapiClientJsonResult;
+  clientListTaskStepsJson(taskUuid: string): NapiClientJsonResult;
+  clientGetStepJson(taskUuid: string, stepUuid: string): NapiClientJsonResult;
+  clientGetStepAuditHistoryJson(taskUuid: string, stepUuid: string): NapiClientJsonResult;
+  clientHealthCheckJson(): NapiClientJsonResult;
+}
+
 /** The addon's exports used by the contract (plus the benchmark floor). */
-export interface NapiAddon {
+export interface NapiAddon extends NapiJsonTransfer {
   noop(): void;
   getVersion(): string;
   getRustVersion(): string;
@@ -263,4 +297,21 @@ export const NAPI_EXPORTS = [
   'clientGetStep',
   'clientGetStepAuditHistory',
   'clientHealthCheck',
+  'pollStepEventsJson',
+  'pollInProcessEventsJson',
+  'completeStepEventJson',
+  'checkpointYieldStepEventJson',
+  'logErrorJson',
+  'logWarnJson',
+  'logInfoJson',
+  'logDebugJson',
+  'logTraceJson',
+  'clientCreateTaskJson',
+  'clientGetTaskJson',
+  'clientListTasksJson',
+  'clientCancelTaskJson',
+  'clientListTaskStepsJson',
+  'clientGetStepJson',
+  'clientGetStepAuditHistoryJson',
+  'clientHealthCheckJson',
 ] as const satisfies readonly (keyof NapiAddon)[];

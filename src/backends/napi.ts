@@ -9,6 +9,14 @@
  *   is `INTERNAL` (`error-mapping.ts`).
  * - Arguments go through the same checks as on the koffi side (`validate.ts`), so bad input gives
  *   the same `TaskerError` on both bridges instead of napi-rs' own conversion errors.
+ * - Transfer (`transfer` option). The operations that carry free-form JSON (poll, complete,
+ *   checkpoint, log, every `client*`) use the addon's JSON-text twins by default (`'json'`): the
+ *   core DTOs' JSON in N-API strings (length-prefixed, so no C-string problem), written with
+ *   `JSON.stringify` and read with `JSON.parse` through the same named conversions as the legacy
+ *   JSON (`koffi-conversions.ts`). The benchmarks measured napi-rs' object conversion of
+ *   `serde_json::Value` (one N-API call per key and value) at 1.5-4x slower than JSON text at
+ *   every payload size (docs/benchmarks.md). `'objects'` keeps the object exports for
+ *   everything, for comparison. The other operations always use objects.
  */
 import { createRequire } from 'node:module';
 
@@ -33,18 +41,29 @@ import type {
   WorkerStatus,
 } from '../contract.js';
 import {
+  checkArgument,
   checkBootstrapConfig,
   checkCheckpointYieldData,
   checkId,
   checkListTasksParams,
   checkLogFields,
   checkStepExecutionResult,
-  checkString,
   checkTaskRequest,
 } from '../validate.js';
 import { fromNapiClientFailure, fromNapiThrown } from './error-mapping.js';
 import { loadFailed, resolveNapiModule } from './locate.js';
-import { NAPI_EXPORTS, type NapiAddon, type NapiClientResult } from './napi-addon.js';
+import { NAPI_EXPORTS, type NapiAddon, type NapiClientJsonResult, type NapiClientResult } from './napi-addon.js';
+import {
+  fromLegacyDomainEvent,
+  fromLegacyStepEvent,
+  toLegacyCheckpoint,
+  toLegacyListParams,
+  toLegacyStepResult,
+  toLegacyTaskRequest,
+  type LegacyDomainEvent,
+  type LegacyStepEvent,
+} from './koffi-conversions.js';
+import { TaskerError } from '../errors.js';
 import {
   fromNapiBootstrapResult,
   fromNapiDispatchMetrics,
@@ -64,7 +83,14 @@ export interface NapiBackendOptions {
    * `napi-ffi/index.cjs` under the package root.
    */
   libraryPath?: string;
+  /**
+   * How free-form JSON crosses: `'json'` (default; JSON text in N-API strings, the faster) or
+   * `'objects'` (napi-rs' object conversion for every operation).
+   */
+  transfer?: NapiTransfer;
 }
+
+export type NapiTransfer = 'json' | 'objects';
 
 const requireNative = createRequire(import.meta.url);
 
@@ -100,15 +126,39 @@ function unwrapClient(call: () => NapiClientResult): unknown {
   throw fromNapiClientFailure(result);
 }
 
+/** JSON text the addon wrote; unreadable text is an internal error, as on the koffi side. */
+function parseResult(what: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new TaskerError('INTERNAL', `Internal error: ${what} returned malformed JSON: ${String(error)}`, {
+      recoverable: true,
+      cause: error,
+    });
+  }
+}
+
+/** A `client*Json` envelope: its data (parsed), or its error thrown. */
+function unwrapClientJson(what: string, call: () => NapiClientJsonResult): unknown {
+  const result = guarded(call);
+  if (!result.success) throw fromNapiClientFailure(result);
+  return result.dataJson == null ? null : parseResult(what, result.dataJson);
+}
+
 export class NapiBackend implements TaskerFfi {
   readonly backend: BackendName = 'napi';
   /** The loader or `.node` file this instance required. */
   readonly libraryPath: string;
+  /** How free-form JSON crosses (see the module docs). */
+  readonly transfer: NapiTransfer;
   private readonly addon: NapiAddon;
+  private readonly json: boolean;
 
   constructor(options: NapiBackendOptions = {}) {
     this.libraryPath = resolveNapiModule(options.libraryPath);
     this.addon = loadAddon(this.libraryPath);
+    this.transfer = options.transfer ?? 'json';
+    this.json = this.transfer === 'json';
   }
 
   /** The empty call (`noop`): the floor of a napi call, for benchmarks. Not part of the contract. */
@@ -151,24 +201,42 @@ export class NapiBackend implements TaskerFfi {
   }
 
   pollStepEvents(): StepEvent | null {
+    if (this.json) {
+      const text = guarded(() => this.addon.pollStepEventsJson());
+      return text == null ? null : fromLegacyStepEvent(parseResult('pollStepEventsJson', text) as LegacyStepEvent);
+    }
     const event = guarded(() => this.addon.pollStepEvents());
     return event == null ? null : fromNapiStepEvent(event);
   }
 
   pollInProcessEvents(): DomainEvent | null {
+    if (this.json) {
+      const text = guarded(() => this.addon.pollInProcessEventsJson());
+      return text == null ? null : fromLegacyDomainEvent(parseResult('pollInProcessEventsJson', text) as LegacyDomainEvent);
+    }
     const event = guarded(() => this.addon.pollInProcessEvents());
     return event == null ? null : fromNapiDomainEvent(event);
   }
 
   completeStepEvent(eventId: string, result: StepExecutionResult): boolean {
     const id = checkId(eventId, 'eventId');
-    const input = toNapiStepResult(checkStepExecutionResult(result));
+    const checked = checkStepExecutionResult(result);
+    if (this.json) {
+      const text = JSON.stringify(toLegacyStepResult(checked));
+      return guarded(() => this.addon.completeStepEventJson(id, text));
+    }
+    const input = toNapiStepResult(checked);
     return guarded(() => this.addon.completeStepEvent(id, input));
   }
 
   checkpointYieldStepEvent(eventId: string, data: CheckpointYieldData): boolean {
     const id = checkId(eventId, 'eventId');
-    const input = toNapiCheckpoint(checkCheckpointYieldData(data));
+    const checked = checkCheckpointYieldData(data);
+    if (this.json) {
+      const text = JSON.stringify(toLegacyCheckpoint(checked));
+      return guarded(() => this.addon.checkpointYieldStepEventJson(id, text));
+    }
+    const input = toNapiCheckpoint(checked);
     return guarded(() => this.addon.checkpointYieldStepEvent(id, input));
   }
 
@@ -185,8 +253,14 @@ export class NapiBackend implements TaskerFfi {
   }
 
   private log(level: 'logError' | 'logWarn' | 'logInfo' | 'logDebug' | 'logTrace', message: string, fields?: JsonObject): void {
-    const text = checkString(message, 'message');
+    const text = checkArgument(message, 'message');
     const checked = checkLogFields(fields);
+    if (this.json) {
+      const json = checked === undefined ? undefined : JSON.stringify(checked);
+      const twin = `${level}Json` as const;
+      guarded(() => (json === undefined ? this.addon[twin](text) : this.addon[twin](text, json)));
+      return;
+    }
     guarded(() => (checked === undefined ? this.addon[level](text) : this.addon[level](text, checked)));
   }
 
@@ -211,43 +285,64 @@ export class NapiBackend implements TaskerFfi {
   }
 
   clientCreateTask(request: TaskRequest): TaskResponse {
-    const input = toNapiTaskRequest(checkTaskRequest(request));
+    const checked = checkTaskRequest(request);
+    if (this.json) {
+      const text = JSON.stringify(toLegacyTaskRequest(checked));
+      return unwrapClientJson('clientCreateTaskJson', () => this.addon.clientCreateTaskJson(text)) as TaskResponse;
+    }
+    const input = toNapiTaskRequest(checked);
     return unwrapClient(() => this.addon.clientCreateTask(input)) as TaskResponse;
   }
 
   clientGetTask(taskUuid: string): TaskResponse {
     const id = checkId(taskUuid, 'taskUuid');
+    if (this.json) return unwrapClientJson('clientGetTaskJson', () => this.addon.clientGetTaskJson(id)) as TaskResponse;
     return unwrapClient(() => this.addon.clientGetTask(id)) as TaskResponse;
   }
 
   clientListTasks(params?: ListTasksParams): TaskListResponse {
-    const input = toNapiListParams(checkListTasksParams(params));
+    const checked = checkListTasksParams(params);
+    if (this.json) {
+      const text = checked === undefined ? undefined : JSON.stringify(toLegacyListParams(checked));
+      return unwrapClientJson('clientListTasksJson', () => this.addon.clientListTasksJson(text)) as TaskListResponse;
+    }
+    const input = toNapiListParams(checked);
     return unwrapClient(() => this.addon.clientListTasks(input)) as TaskListResponse;
   }
 
   clientCancelTask(taskUuid: string): TaskResponse {
     const id = checkId(taskUuid, 'taskUuid');
+    if (this.json) return unwrapClientJson('clientCancelTaskJson', () => this.addon.clientCancelTaskJson(id)) as TaskResponse;
     return unwrapClient(() => this.addon.clientCancelTask(id)) as TaskResponse;
   }
 
   clientListTaskSteps(taskUuid: string): StepReadiness[] {
     const id = checkId(taskUuid, 'taskUuid');
+    if (this.json) {
+      return unwrapClientJson('clientListTaskStepsJson', () => this.addon.clientListTaskStepsJson(id)) as StepReadiness[];
+    }
     return unwrapClient(() => this.addon.clientListTaskSteps(id)) as StepReadiness[];
   }
 
   clientGetStep(taskUuid: string, stepUuid: string): StepReadiness {
     const task = checkId(taskUuid, 'taskUuid');
     const step = checkId(stepUuid, 'stepUuid');
+    if (this.json) return unwrapClientJson('clientGetStepJson', () => this.addon.clientGetStepJson(task, step)) as StepReadiness;
     return unwrapClient(() => this.addon.clientGetStep(task, step)) as StepReadiness;
   }
 
   clientGetStepAuditHistory(taskUuid: string, stepUuid: string): StepAuditRecord[] {
     const task = checkId(taskUuid, 'taskUuid');
     const step = checkId(stepUuid, 'stepUuid');
+    if (this.json) {
+      const call = () => this.addon.clientGetStepAuditHistoryJson(task, step);
+      return unwrapClientJson('clientGetStepAuditHistoryJson', call) as StepAuditRecord[];
+    }
     return unwrapClient(() => this.addon.clientGetStepAuditHistory(task, step)) as StepAuditRecord[];
   }
 
   clientHealthCheck(): HealthResponse {
+    if (this.json) return unwrapClientJson('clientHealthCheckJson', () => this.addon.clientHealthCheckJson()) as HealthResponse;
     return unwrapClient(() => this.addon.clientHealthCheck()) as HealthResponse;
   }
 }

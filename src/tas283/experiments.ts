@@ -106,6 +106,11 @@ function bootstrapped(ffi: TaskerFfi): TaskerFfi {
   return ffi;
 }
 
+/** The napi bridge as the spike used it: `#[napi(object)]` structs, no JSON text at the boundary. */
+function spikeNapi(build: Build): NapiBackend {
+  return new NapiBackend({ libraryPath: build === 'historical' ? tas283Paths().napi : undefined, transfer: 'objects' });
+}
+
 function koffiBackend(build: Build): KoffiBackend {
   return new KoffiBackend({ libraryPath: build === 'historical' ? tas283Paths().legacy : undefined });
 }
@@ -203,12 +208,12 @@ export function runExperiment(spec: ExperimentSpec): ExperimentOutcome {
       return envelopeOutcome(spec, json, create(`${json}\0{"trailing":"bytes after a NUL"}`));
     }
     case 'napi-client': {
-      const ffi = bootstrapped(new NapiBackend({ libraryPath: spec.build === 'historical' ? tas283Paths().napi : undefined }));
+      const ffi = bootstrapped(spikeNapi(spec.build));
       const client = new TaskerClient(ffi);
       return attempt(spec, 'napi', undefined, () => client.createTask(oldClientRequest(spec.contextPadding)));
     }
     case 'napi-timestamp-with-zone': {
-      const ffi = bootstrapped(new NapiBackend({ libraryPath: spec.build === 'historical' ? tas283Paths().napi : undefined }));
+      const ffi = bootstrapped(spikeNapi(spec.build));
       const client = new TaskerClient(ffi);
       const options = { ...oldClientRequest(spec.contextPadding), requestedAt: new Date().toISOString() };
       return attempt(spec, 'napi', undefined, () => client.createTask(options));

@@ -39,12 +39,15 @@ export interface Tas283Report {
   minimal: { json: string; error: string | null };
 }
 
-function ensureBuilds(): void {
-  const { legacy, napi } = tas283Paths();
-  if (existsSync(legacy) && existsSync(napi)) return;
+/** Builds the historical libraries; cargo rebuilds only what changed, so they are never stale. */
+export function ensureTas283Builds(): void {
+  const { legacy } = tas283Paths();
   const script = path.join(packageRoot(), 'scripts', 'build.mjs');
-  if (!existsSync(script)) throw new Error(`TAS-283 builds missing (${legacy}); build them with: node scripts/build.mjs --only tas283`);
-  const result = spawnSync(process.execPath, [script, '--if-missing', '--only', 'legacy,napi,tas283'], { stdio: 'inherit' });
+  if (!existsSync(script)) {
+    if (existsSync(legacy)) return;
+    throw new Error(`TAS-283 builds missing (${legacy}); build them from the repository with: node scripts/build.mjs --only tas283`);
+  }
+  const result = spawnSync(process.execPath, [script, '--only', 'tas283'], { stdio: ['ignore', process.stderr, 'inherit'] });
   if (result.status !== 0) throw new Error('node scripts/build.mjs --only tas283 failed');
 }
 
@@ -53,7 +56,7 @@ function progress(text: string): void {
 }
 
 export function runTas283(): Tas283Report {
-  ensureBuilds();
+  ensureTas283Builds();
   const experiments: ExperimentOutcome[] = [];
   const run = (spec: ExperimentSpec): ExperimentOutcome => {
     const outcome = runInChild(spec);

@@ -524,7 +524,18 @@ pub(crate) fn creation_audit(
 
 /// Parses an id given by a caller; `what` names it in the error ("task UUID", "event ID").
 pub(crate) fn parse_uuid(raw: &str, what: &str) -> Result<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| CoreError::InvalidArgument(format!("Invalid {what}: {raw}")))
+    Uuid::parse_str(raw)
+        .map_err(|_| CoreError::InvalidArgument(format!("Invalid {what}: {}", echo(raw))))
+}
+
+/// The caller's text as an error message quotes it: whole up to 80 characters, else its start and
+/// its length, so a hostile 100 MB id cannot become a 100 MB message (or log line).
+pub(crate) fn echo(raw: &str) -> std::borrow::Cow<'_, str> {
+    const LIMIT: usize = 80;
+    match raw.char_indices().nth(LIMIT) {
+        None => raw.into(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &raw[..cut], raw.len()).into(),
+    }
 }
 
 /// Saturating count conversion for the `u32` fields of the DTOs.

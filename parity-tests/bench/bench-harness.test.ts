@@ -1,0 +1,129 @@
+/**
+ * The benchmark harness end to end at a tiny size: it measures a few scenarios on both backends
+ * (with their floors, the core's own time, the transfer probes and the worker), and the report
+ * writers turn the result into valid JSON, Markdown and SVG, and the cutover report into a
+ * verdict. No timing is asserted: only shapes, names and that nothing errored.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { logLogSlope } from '../../src/bench/analysis.js';
+import { BENCH_SCHEMA, type BenchReport } from '../../src/bench/model.js';
+import { PAYLOAD_SIZES } from '../../src/bench/payloads.js';
+import { allScenarios, scenarioName } from '../../src/bench/scenarios.js';
+import { runBench } from '../../src/bench/run.js';
+import { OPERATIONS } from '../../src/contract.js';
+import { readBenchReport, writeBenchReports } from '../../src/report/bench-report.js';
+import { assessCutover, renderCutover, writeCutover } from '../../src/report/cutover.js';
+
+const TINY_SIZES = PAYLOAD_SIZES.slice(0, 3);
+
+describe('benchmark harness (tiny run)', () => {
+  let report: BenchReport;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tasker-bench-'));
+    report = await runBench({
+      mode: 'tiny',
+      sizes: TINY_SIZES,
+      filter: /^(getVersion|healthCheck|clientGetTask|clientCreateTask|completeStepEvent|pollStepEvents|bootstrapWorker) /,
+    });
+  }, 120_000);
+
+  afterAll(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('every one of the 28 operations has a scenario, the free-form ones at every size', () => {
+    const scenarios = allScenarios();
+    expect(new Set(scenarios.map((s) => s.op))).toEqual(new Set(OPERATIONS));
+    for (const op of ['clientCreateTask', 'completeStepEvent', 'checkpointYieldStepEvent', 'logInfo', 'pollStepEvents']) {
+      expect(scenarios.filter((s) => s.op === op).map((s) => s.size?.label)).toEqual(PAYLOAD_SIZES.map((s) => s.label));
+    }
+  });
+
+  test('tasks are named "<backend>: <operation> [<payload>]", both backends in every scenario, and none errored', () => {
+    expect(report.schema).toBe(BENCH_SCHEMA);
+    expect(report.scenarios.length).toBe(4 + 3 * TINY_SIZES.length);
+    for (const s of report.scenarios) {
+      const subjects = s.records.map((r) => r.subject);
+      expect(subjects).toEqual(expect.arrayContaining(['napi', 'koffi']));
+      expect(s.records.find((r) => r.subject === 'napi')?.name).toBe(`napi: ${s.name}`);
+      expect(s.records.find((r) => r.subject === 'koffi')?.name).toBe(`koffi: ${s.name}`);
+      expect(s.name).toMatch(/^[a-zA-Z]+ \[(-|\d+(B|KB|MB))\]$/);
+      if (s.payloadBytes !== null) expect(subjects).toContain('js');
+      expect(s.core.napi).toHaveProperty('medianNs');
+      expect(s.core.koffi).toHaveProperty('medianNs');
+    }
+    expect(report.analysis.errors).toEqual([]);
+    expect(report.floors.map((r) => r.name)).toEqual(['js: empty call [-]', 'napi: noop [-]', 'koffi: noop [-]']);
+    expect(report.transfer.map((t) => t.name)).toContain(`transfer out [${TINY_SIZES[0]?.label}]`);
+    expect(report.worker.map((w) => w.subject)).toEqual(['napi', 'koffi']);
+    expect(report.analysis.targets.map((t) => t.id)).toEqual([
+      'napi-not-slower',
+      'small-structured-2x',
+      'trivial-near-noop',
+      'linear-growth',
+      'napi-transfer',
+    ]);
+  });
+
+  test('an errored task is kept and marked, not dropped', async () => {
+    const scenario = allScenarios(TINY_SIZES).find((s) => scenarioName(s) === 'getVersion [-]');
+    expect(scenario).toBeDefined();
+    const { runSubjects, TINY } = await import('../../src/bench/harness.js');
+    const records = runSubjects(
+      'errors',
+      [{ name: 'broken: getVersion [-]', subject: 'broken', kind: 'backend', batch: true, prepare: () => ({ call: () => { throw new Error('boom'); } }) }],
+      TINY,
+    );
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ name: 'broken: getVersion [-]', state: 'errored', error: 'boom', medianNs: null });
+  });
+
+  test('the writers produce valid JSON, Markdown and SVG', async () => {
+    const files = await writeBenchReports(report, dir);
+    const json = JSON.parse(readFileSync(files.json, 'utf8')) as unknown;
+    expect(readBenchReport(files.json)).toEqual(json);
+    const md = readFileSync(files.md, 'utf8');
+    expect(md).toMatch(/^# Benchmarks: napi vs koffi/);
+    expect(md).toContain('## Verdicts');
+    expect(md).toContain('| clientCreateTask | 1KB |');
+    // Every table row has as many cells as its header.
+    for (const table of md.split('\n\n').filter((block) => block.startsWith('|'))) {
+      const rows = table.split('\n').filter((l) => l.startsWith('|'));
+      const width = (l: string) => l.replace(/\\\|/g, '').split('|').length;
+      for (const row of rows) expect(width(row)).toBe(width(rows[0] as string));
+    }
+    const svg = readFileSync(files.svg, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('clientCreateTask');
+  });
+
+  test('the cutover report says NO-GO while an input is missing, and names it', () => {
+    writeFileSync(path.join(dir, 'tas283.json'), JSON.stringify({ verdict: { matchingMechanisms: ['timestamp-with-zone'], fixedBuildPasses: true } }));
+    writeFileSync(path.join(dir, 'parity.json'), JSON.stringify({ summary: { passed: 12, failed: 0 } }));
+    const cutover = assessCutover(dir);
+    expect(cutover.verdict).toBe('NO-GO');
+    expect(cutover.criteria.find((c) => c.id === 'reliability')?.status).toBe('not measured');
+    expect(cutover.criteria.find((c) => c.id === 'parity')?.status).toBe('pass');
+    expect(cutover.criteria.find((c) => c.id === 'tas283')?.status).toBe('pass');
+    // The tiny run has one size >= 10 KB, so the growth target stays unmeasured, and bench with it.
+    expect(cutover.criteria.find((c) => c.id === 'bench')?.figure).toMatch(/^\d+ of 5 targets met \(tiny run/);
+    const { file } = writeCutover(dir);
+    const md = readFileSync(file, 'utf8');
+    expect(md).toContain('**Verdict: NO-GO**');
+    expect(md).toContain('[bench.md](bench.md)');
+    expect(renderCutover(cutover)).toContain('| criterion | status | figure | report | results from |');
+  });
+
+  test('the log-log slope of a linear series is 1', () => {
+    expect(logLogSlope([{ bytes: 10, medianNs: 20 }, { bytes: 100, medianNs: 200 }, { bytes: 1000, medianNs: 2000 }])).toBeCloseTo(1, 10);
+    expect(logLogSlope([{ bytes: 10, medianNs: 5 }])).toBeNull();
+  });
+});
