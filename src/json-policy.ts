@@ -1,24 +1,31 @@
 /**
  * The one place that decides what a free-form JSON argument (a task context, a step result, log
- * fields, a cursor, …) and what a plain string argument (an id, a log message, a request field) may
+ * fields, a cursor, …) and what a string argument (an id, a log message, a request field) may
  * contain before it crosses either bridge.
  *
  * JavaScript values and JSON disagree at the edges (`undefined`, `NaN`, `-0`, `BigInt`, lone
- * surrogates, …), and the two bridges convert those edges differently (`JSON.stringify` on the
- * koffi side, napi-rs' `serde_json::Value` conversion on the other). Where they would disagree the
- * contract defines ONE behaviour, and that behaviour lives in a `JsonPolicy`: both adapters run
- * every free-form field through `applyJsonPolicy` and nothing else, so changing the policy changes
- * both bridges at once.
+ * surrogates, …), and the two bridges convert those edges differently (`JSON.stringify` and
+ * serde_json's parser on the koffi side; napi-rs' `serde_json::Value` conversion on the other).
+ * Where they would disagree the contract defines ONE behaviour, and that behaviour lives in a
+ * `JsonPolicy`: both adapters run every free-form field through `applyJsonPolicy` and every string
+ * through `applyStringPolicy`, and nothing else, so changing the policy changes both bridges at
+ * once.
  *
- * The policy installed today is deliberately minimal: it rejects what has no JSON form at all
- * (BigInt, functions, symbols, cycles, a missing required value) and passes everything else through
- * untouched, by reference. A stricter conversion policy (NaN/Infinity, -0, integers past 2^53,
- * `undefined` members, lone surrogates, embedded NUL — a C string ends at the first NUL, a JS
- * string does not) is a later, separate decision: it replaces `minimalJsonPolicy` here and both
- * adapters follow.
+ * The installed policy is `contractJsonPolicy`; docs/conversion-policy.md is its table, one row per
+ * edge, each row tested on both backends (parity-tests/parity/conversion-policy.test.ts).
+ * `minimalJsonPolicy` is the policy the harness started with (it only rejects what has no JSON form
+ * at all); the parity suite keeps it to show what the bridges do without the contract's rules.
  */
 import type { JsonValue } from './contract.js';
 import { TaskerError } from './errors.js';
+
+/**
+ * How a string crosses the legacy bridge:
+ * - `argument`: as its own NUL-terminated C string (ids, log messages);
+ * - `field`: inside the JSON text of a structured argument (request fields, config values).
+ * napi-rs converts both kinds the same way.
+ */
+export type StringKind = 'argument' | 'field';
 
 export interface JsonPolicy {
   /** Short name, for reports and error messages. */
@@ -29,11 +36,21 @@ export interface JsonPolicy {
    */
   normalize(value: unknown, argument: string): JsonValue;
   /**
-   * Returns the string to send for the plain string argument `argument` (already known to be a
-   * string), or throws a `TaskerError` (`INVALID_REQUEST`).
+   * Returns the string to send for the string argument `argument` (already known to be a
+   * string), or throws a `TaskerError` (`INVALID_REQUEST`). `kind` says how it crosses the legacy
+   * bridge (default `field`).
    */
-  normalizeString(value: string, argument: string): string;
+  normalizeString(value: string, argument: string, kind?: StringKind): string;
 }
+
+/**
+ * Deepest nesting of arrays and objects a free-form value may have. serde_json's parser (koffi)
+ * stops at 128 levels counted from the top of the argument's JSON text, and napi-rs' conversion
+ * of a `serde_json::Value` back to JS fails at about the same depth counted from the top of the
+ * *result* (which wraps a context in up to three more levels, e.g. `data.tasks[i].context`).
+ * 100 keeps every argument and every result that echoes it below both limits.
+ */
+export const MAX_JSON_DEPTH = 100;
 
 /** Names a JS value's type the way error messages do: `null`, `array`, `number`, `bigint`, … */
 export function describeJsType(value: unknown): string {
@@ -42,13 +59,23 @@ export function describeJsType(value: unknown): string {
   return typeof value;
 }
 
-function reject(argument: string, detail: string): TaskerError {
-  return new TaskerError('INVALID_REQUEST', `Invalid argument: ${argument} ${detail}`);
+function invalid(detail: string): TaskerError {
+  return new TaskerError('INVALID_REQUEST', `Invalid argument: ${detail}`);
 }
 
+function reject(argument: string, detail: string): TaskerError {
+  return invalid(`${argument} ${detail}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// minimal: the harness's first policy, kept as the "no contract rules" baseline
+// ---------------------------------------------------------------------------------------------
+
 /**
- * Rejects values without a JSON form; everything else is passed through as it is (no copy, no
- * key conversion). Walks the value once, so the cost is that of one traversal.
+ * Rejects values without a JSON form (BigInt, functions, symbols, cycles, a missing required
+ * value); everything else is passed through as it is, so each bridge converts the edges its own
+ * way. Not installed: the parity suite's divergence hunt runs under it to show what the
+ * contract's policy resolves.
  */
 export const minimalJsonPolicy: JsonPolicy = {
   name: 'minimal',
@@ -88,9 +115,197 @@ export const minimalJsonPolicy: JsonPolicy = {
   },
 };
 
-let activePolicy: JsonPolicy = minimalJsonPolicy;
+// ---------------------------------------------------------------------------------------------
+// contract: the installed policy (docs/conversion-policy.md)
+// ---------------------------------------------------------------------------------------------
 
-/** The policy both adapters apply to every free-form JSON argument. */
+/** A lone surrogate: in a `u` regex a well-formed pair is one code point, so only lone halves match. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Index of the first lone surrogate of `text`, or -1. */
+export function loneSurrogateIndex(text: string): number {
+  const wellFormed = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  if (wellFormed !== undefined && wellFormed.call(text)) return -1;
+  const match = LONE_SURROGATE.exec(text);
+  return match === null ? -1 : match.index;
+}
+
+function codeUnit(text: string, index: number): string {
+  return `U+${text.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** `a.b`, `a["odd key"]`, `a[3]`: the path of an error message. */
+function pathOf(argument: string, keys: readonly (string | number)[]): string {
+  let path = argument;
+  for (const key of keys) {
+    if (typeof key === 'number') path += `[${key}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(key)) path += `.${key}`;
+    else path += `[${JSON.stringify(key)}]`;
+  }
+  return path;
+}
+
+/** What an object that is not JSON is, for the error message: `Map`, `Uint8Array`, `a Foo instance`, … */
+function describeObject(object: object, prototype: object | null): string {
+  const constructor: unknown = prototype === null ? undefined : (prototype as { constructor?: unknown }).constructor;
+  const name = typeof constructor === 'function' ? constructor.name : '';
+  if (name === '' || name === 'Object') return 'an object with a custom prototype';
+  // Built-ins (Map, Buffer, String, …) by their name; instances of user classes as such.
+  const tag = Object.prototype.toString.call(object).slice(8, -1);
+  return tag === 'Object' ? `a ${name} instance` : name;
+}
+
+/** A plain object: its prototype is `Object.prototype` (of any realm) or `null`. */
+function isPlainPrototype(prototype: object | null): boolean {
+  if (prototype === null || prototype === Object.prototype) return true;
+  // Another realm's Object.prototype (vm contexts): itself without a prototype, named Object.
+  return Object.getPrototypeOf(prototype) === null && (prototype as { constructor?: { name?: unknown } }).constructor?.name === 'Object';
+}
+
+function isDate(value: object): value is Date {
+  return value instanceof Date || Object.prototype.toString.call(value) === '[object Date]';
+}
+
+/**
+ * The contract's conversion policy. Free-form values must be JSON, and the edges where the two
+ * bridges would differ get one rule each:
+ *
+ * | input | rule |
+ * |---|---|
+ * | `NaN`, `±Infinity` | reject (napi throws, `JSON.stringify` writes `null`) |
+ * | `undefined` or a hole in an array | reject (napi throws, `JSON.stringify` writes `null`) |
+ * | `undefined` object member | dropped, as both bridges do |
+ * | `-0` | sent as `0`, as both bridges do (JSON has no -0) |
+ * | `BigInt`, function, symbol, cycle | reject |
+ * | `Date` | its ISO string (`toISOString`, what `JSON.stringify` sends; napi would send `{}`); an invalid Date is rejected |
+ * | any other non-plain object (Map, Set, typed array, Buffer, boxed primitive, class instance, custom prototype) | reject |
+ * | the key `__proto__` | reject (napi's result objects would turn it into a prototype) |
+ * | lone surrogate in a string or key | reject (napi replaces it with U+FFFD, serde_json rejects it) |
+ * | nesting deeper than `MAX_JSON_DEPTH` | reject (serde_json and napi-rs stop at different depths) |
+ * | NUL in a string argument (`argument` kind) | reject (a C string ends at it; napi keeps it) |
+ *
+ * Values are read once, in one traversal; the value is returned as it is (by reference) unless a
+ * Date had to be replaced, in which case only the path to it is copied.
+ */
+export const contractJsonPolicy: JsonPolicy = {
+  name: 'contract',
+  normalize(value: unknown, argument: string): JsonValue {
+    if (value === undefined) throw reject(argument, 'is required (use null for "no value")');
+    const keys: (string | number)[] = [];
+    const ancestors = new Set<object>();
+    const here = (): string => pathOf(argument, keys);
+
+    const visit = (node: unknown, depth: number): unknown => {
+      switch (typeof node) {
+        case 'string': {
+          const at = loneSurrogateIndex(node);
+          if (at >= 0) {
+            throw reject(here(), `contains a lone surrogate (${codeUnit(node, at)} at index ${at}); strings must be well-formed Unicode`);
+          }
+          return node;
+        }
+        case 'number':
+          if (!Number.isFinite(node)) throw reject(here(), `is not JSON: got ${String(node)} (only finite numbers)`);
+          return node;
+        case 'boolean':
+          return node;
+        case 'undefined':
+          // Only reached for array items (object members that are undefined are skipped below).
+          throw reject(here(), 'is undefined; a JSON array cannot hold undefined (use null)');
+        case 'bigint':
+          throw reject(here(), 'is not JSON: got bigint');
+        case 'function':
+        case 'symbol':
+          throw reject(here(), `is not JSON: got ${typeof node}`);
+        default:
+          break;
+      }
+      if (node === null) return null;
+      const object = node as object;
+      if (isDate(object)) {
+        const time = object.getTime();
+        if (Number.isNaN(time)) throw reject(here(), 'is an invalid Date');
+        return object.toISOString();
+      }
+      if (depth >= MAX_JSON_DEPTH) {
+        const at = here();
+        const shown = at.length > 80 ? `${at.slice(0, 80)}…` : at;
+        throw reject(argument, `nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects (at ${shown})`);
+      }
+      if (ancestors.has(object)) throw reject(here(), 'is not JSON: it contains a cycle');
+      ancestors.add(object);
+      let copy: unknown[] | Record<string, unknown> | undefined;
+      if (Array.isArray(object)) {
+        const array = object as unknown[];
+        for (let index = 0; index < array.length; index += 1) {
+          keys.push(index);
+          if (!(index in array)) throw reject(here(), 'is a hole in a sparse array; a JSON array cannot hold one (use null)');
+          const item = array[index];
+          const sent = visit(item, depth + 1);
+          if (sent !== item && copy === undefined) copy = array.slice(0, index);
+          if (copy !== undefined) (copy as unknown[]).push(sent);
+          keys.pop();
+        }
+      } else {
+        const prototype = Object.getPrototypeOf(object) as object | null;
+        if (!isPlainPrototype(prototype)) {
+          throw reject(here(), `is not JSON: got ${describeObject(object, prototype)} (only plain objects and arrays)`);
+        }
+        const record = object as Record<string, unknown>;
+        const names = Object.keys(record);
+        for (let index = 0; index < names.length; index += 1) {
+          const key = names[index] as string;
+          if (key === '__proto__') {
+            throw reject(here(), 'has the key "__proto__", which a JavaScript object cannot carry as data');
+          }
+          const at = loneSurrogateIndex(key);
+          if (at >= 0) {
+            throw reject(here(), `has a key with a lone surrogate (${codeUnit(key, at)} at index ${at}); keys must be well-formed Unicode`);
+          }
+          keys.push(key);
+          const item = record[key];
+          // An undefined member is left out, as both bridges do.
+          const sent = item === undefined ? undefined : visit(item, depth + 1);
+          if (sent !== item && copy === undefined) {
+            copy = {};
+            for (let earlier = 0; earlier < index; earlier += 1) {
+              const name = names[earlier] as string;
+              if (record[name] !== undefined) copy[name] = record[name];
+            }
+          }
+          if (copy !== undefined && sent !== undefined) (copy as Record<string, unknown>)[key] = sent;
+          keys.pop();
+        }
+      }
+      ancestors.delete(object);
+      return copy ?? object;
+    };
+
+    try {
+      return visit(value, 0) as JsonValue;
+    } catch (error) {
+      if (error instanceof TaskerError) throw error;
+      // A getter or proxy that throws while being read: the caller's value cannot be converted.
+      const detail = error instanceof Error ? error.message : String(error);
+      throw reject(here(), `could not be read: ${detail}`);
+    }
+  },
+  normalizeString(value: string, argument: string, kind: StringKind = 'field'): string {
+    const at = loneSurrogateIndex(value);
+    if (at >= 0) {
+      throw reject(argument, `contains a lone surrogate (${codeUnit(value, at)} at index ${at}); strings must be well-formed Unicode`);
+    }
+    if (kind === 'argument') {
+      const nul = value.indexOf('\0');
+      if (nul >= 0) throw reject(argument, `contains a NUL character (U+0000) at index ${nul}; a C string cannot carry it`);
+    }
+    return value;
+  },
+};
+
+let activePolicy: JsonPolicy = contractJsonPolicy;
+
+/** The policy both adapters apply to every free-form JSON argument and every string. */
 export function getJsonPolicy(): JsonPolicy {
   return activePolicy;
 }
@@ -106,6 +321,6 @@ export function applyJsonPolicy(value: unknown, argument: string): JsonValue {
   return activePolicy.normalize(value, argument);
 }
 
-export function applyStringPolicy(value: string, argument: string): string {
-  return activePolicy.normalizeString(value, argument);
+export function applyStringPolicy(value: string, argument: string, kind: StringKind = 'field'): string {
+  return activePolicy.normalizeString(value, argument, kind);
 }

@@ -12,7 +12,7 @@
  * mean (a known status, a valid UUID, a template that exists) is the core's business. Each check
  * returns a normalised contract object: `null` for an optional field means absent, and absent
  * fields are left out. Free-form JSON and every string go through the conversion policy
- * (`json-policy.ts`), untouched otherwise.
+ * (`json-policy.ts`, table in docs/conversion-policy.md), untouched otherwise.
  */
 import type {
   BootstrapConfig,
@@ -27,7 +27,7 @@ import type {
   TaskRequest,
 } from './contract.js';
 import { TaskerError } from './errors.js';
-import { applyJsonPolicy, applyStringPolicy, describeJsType } from './json-policy.js';
+import { applyJsonPolicy, applyStringPolicy, describeJsType, type StringKind } from './json-policy.js';
 
 export { describeJsType };
 
@@ -45,9 +45,18 @@ const isAbsent = (value: unknown): value is null | undefined => value === undefi
 // Scalars
 // ---------------------------------------------------------------------------------------------
 
-export function checkString(value: unknown, name: string): string {
+/** A string field of a structured argument (it crosses the legacy bridge inside JSON text). */
+export function checkString(value: unknown, name: string, kind: StringKind = 'field'): string {
   if (typeof value !== 'string') throw wrongType(name, 'a string', value);
-  return applyStringPolicy(value, name);
+  return applyStringPolicy(value, name, kind);
+}
+
+/**
+ * A string passed as an argument of its own (an id, a log message): it crosses the legacy bridge
+ * as a NUL-terminated C string, so the policy also rules on what a C string cannot carry.
+ */
+export function checkArgument(value: unknown, name: string): string {
+  return checkString(value, name, 'argument');
 }
 
 export function checkOptionalString(value: unknown, name: string): string | undefined {
@@ -113,8 +122,8 @@ export function checkOptionalJson(value: unknown, name: string): JsonValue | und
   return value === undefined ? undefined : applyJsonPolicy(value, name);
 }
 
-/** Ids (event, task, step UUIDs) are strings; whether they are UUIDs is for the core to say. */
-export const checkId = checkString;
+/** Ids (event, task, step UUIDs) are string arguments; whether they are UUIDs is for the core to say. */
+export const checkId = checkArgument;
 
 /** Copies the defined entries only, so absent optional fields are left out of the result. */
 function defined<T extends object>(fields: T): T {

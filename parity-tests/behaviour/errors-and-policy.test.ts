@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { fromLegacyFailure, fromNapiClientFailure, fromNapiThrown } from '../../src/backends/error-mapping.js';
+import { contractJsonPolicy } from '../../src/json-policy.js';
 import {
   getJsonPolicy,
   loadBackend,
@@ -59,11 +60,11 @@ describe('the conversion policy is one place for both backends', () => {
   };
 
   afterEach(() => {
-    setJsonPolicy(minimalJsonPolicy);
+    setJsonPolicy(contractJsonPolicy);
   });
 
-  it('the minimal policy is installed by default', () => {
-    expect(getJsonPolicy().name).toBe('minimal');
+  it('the contract policy is installed by default', () => {
+    expect(getJsonPolicy().name).toBe('contract');
   });
 
   it.each(TEST_BACKENDS)('%s: an installed policy applies to plain strings and free-form JSON', (backend) => {

@@ -36,13 +36,13 @@ import type {
 } from '../contract.js';
 import { TaskerError } from '../errors.js';
 import {
+  checkArgument,
   checkBootstrapConfig,
   checkCheckpointYieldData,
   checkId,
   checkListTasksParams,
   checkLogFields,
   checkStepExecutionResult,
-  checkString,
   checkTaskRequest,
 } from '../validate.js';
 import { fromLegacyFailure, type LegacyFailureJson } from './error-mapping.js';
@@ -329,7 +329,7 @@ export class KoffiBackend implements TaskerFfi {
   }
 
   private log(symbol: 'log_error' | 'log_warn' | 'log_info' | 'log_debug' | 'log_trace', message: string, fields?: JsonObject): void {
-    const text = checkString(message, 'message');
+    const text = checkArgument(message, 'message');
     const checked = checkLogFields(fields);
     const json = checked === undefined ? null : JSON.stringify(checked);
     this.status(symbol, this.sym[symbol](text, json));
