@@ -7,6 +7,7 @@
  * Optional output fields may come back `undefined` (napi-rs leaves `None` out); the contract
  * says `null` for absent, which `napi-conversions.ts` takes care of.
  */
+import { OPERATIONS, type OperationName } from '../contract.js';
 
 /** A JSON value crossing napi as a JS value (`serde_json::Value`). */
 export type NapiJson = unknown;
@@ -266,24 +267,12 @@ export interface NapiAddon extends NapiJsonTransfer {
   clientHealthCheck(): NapiClientResult;
 }
 
-/** Every export of `NapiAddon`, checked when the addon loads. */
-export const NAPI_EXPORTS = [
-  'noop',
-  'getVersion',
-  'getRustVersion',
-  'healthCheck',
-  'isWorkerRunning',
-  'bootstrapWorker',
-  'getWorkerStatus',
-  'stopWorker',
-  'transitionToGracefulShutdown',
+/** Operations the addon also offers with JSON text at the boundary (`<name>Json`, napi-ffi/src/json.rs). */
+export const JSON_TRANSFER_OPERATIONS = [
   'pollStepEvents',
   'pollInProcessEvents',
   'completeStepEvent',
   'checkpointYieldStepEvent',
-  'getFfiDispatchMetrics',
-  'checkStarvationWarnings',
-  'cleanupTimeouts',
   'logError',
   'logWarn',
   'logInfo',
@@ -297,21 +286,13 @@ export const NAPI_EXPORTS = [
   'clientGetStep',
   'clientGetStepAuditHistory',
   'clientHealthCheck',
-  'pollStepEventsJson',
-  'pollInProcessEventsJson',
-  'completeStepEventJson',
-  'checkpointYieldStepEventJson',
-  'logErrorJson',
-  'logWarnJson',
-  'logInfoJson',
-  'logDebugJson',
-  'logTraceJson',
-  'clientCreateTaskJson',
-  'clientGetTaskJson',
-  'clientListTasksJson',
-  'clientCancelTaskJson',
-  'clientListTaskStepsJson',
-  'clientGetStepJson',
-  'clientGetStepAuditHistoryJson',
-  'clientHealthCheckJson',
-] as const satisfies readonly (keyof NapiAddon)[];
+] as const satisfies readonly OperationName[];
+
+type JsonExport = `${(typeof JSON_TRANSFER_OPERATIONS)[number]}Json`;
+
+/** Every export of `NapiAddon`, checked when the addon loads. */
+export const NAPI_EXPORTS: readonly ('noop' | OperationName | JsonExport)[] & readonly (keyof NapiAddon)[] = [
+  'noop',
+  ...OPERATIONS,
+  ...JSON_TRANSFER_OPERATIONS.map((op): JsonExport => `${op}Json`),
+];

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 
 import type { JsonObject, OperationName, TaskerFfi } from '../contract.js';
 import { NapiBackend } from '../backends/napi.js';
+import { JSON_TRANSFER_OPERATIONS } from '../backends/napi-addon.js';
 import { KoffiBackend } from '../backends/koffi.js';
 import { packageRoot } from '../backends/locate.js';
 import { loadBackend } from '../select.js';
@@ -39,25 +40,7 @@ export interface RunBenchOptions {
 export const SETTINGS: Record<BenchMode, BenchSettings> = { quick: QUICK, full: FULL, tiny: TINY };
 
 /** Operations whose napi transfer differs between `json` and `objects` (napi-ffi/src/json.rs). */
-const TRANSFER_OPS = new Set<OperationName>([
-  'pollStepEvents',
-  'pollInProcessEvents',
-  'completeStepEvent',
-  'checkpointYieldStepEvent',
-  'logError',
-  'logWarn',
-  'logInfo',
-  'logDebug',
-  'logTrace',
-  'clientCreateTask',
-  'clientGetTask',
-  'clientListTasks',
-  'clientCancelTask',
-  'clientListTaskSteps',
-  'clientGetStep',
-  'clientGetStepAuditHistory',
-  'clientHealthCheck',
-]);
+const TRANSFER_OPS = new Set<OperationName>(JSON_TRANSFER_OPERATIONS);
 
 function formatNs(ns: number | null): string {
   if (ns === null) return 'ERR';
