@@ -71,8 +71,13 @@ describe('TAS-283', () => {
   });
 
   describe('failure condition over arbitrary contexts', () => {
-    const historical = fresh(new KoffiBackend({ libraryPath: tas283Paths().legacy }));
-    const oldClient = new TaskerClient(historical);
+    // Loaded once the historical build exists (the file-level beforeAll builds it).
+    let historical: KoffiBackend;
+    let oldClient: TaskerClient;
+    beforeAll(() => {
+      historical = fresh(new KoffiBackend({ libraryPath: tas283Paths().legacy }));
+      oldClient = new TaskerClient(historical);
+    });
 
     test.prop({ context: contexts, date: dates }, { numRuns: 60 })(
       'historical build: a zone designator in requested_at fails with the ticket text at the byte column where requested_at ends',
@@ -101,8 +106,12 @@ describe('TAS-283', () => {
   });
 
   describe('after the fix', () => {
-    const koffi = new KoffiBackend();
-    const napi = new NapiBackend();
+    let koffi: KoffiBackend;
+    let napi: NapiBackend;
+    beforeAll(() => {
+      koffi = new KoffiBackend();
+      napi = new NapiBackend();
+    });
 
     test.prop({ context: contexts, date: dates }, { numRuns: 60 })(
       'fixed legacy and napi accept the old client request and agree',
