@@ -16,13 +16,18 @@ import {
 } from '../../src/index.js';
 import { isBackendName } from '../../src/select.js';
 
-/** `TASKER_TEST_BACKENDS=koffi` (comma-separated) runs a subset; default: every backend. */
+/**
+ * Which backends the behaviour and end-to-end suites run on: `TASKER_TEST_BACKENDS=koffi`
+ * (comma-separated), else the one `TASKER_FFI_BACKEND` selects (as a user switching bridges
+ * expects), else every backend.
+ */
 export const TEST_BACKENDS: BackendName[] = (() => {
-  const raw = process.env.TASKER_TEST_BACKENDS;
+  const selected = process.env.TASKER_FFI_BACKEND?.trim();
+  const raw = process.env.TASKER_TEST_BACKENDS ?? (selected === '' ? undefined : selected);
   if (raw === undefined || raw.trim() === '') return [...BACKENDS];
   const names = raw.split(',').map((s) => s.trim());
   for (const name of names) {
-    if (!isBackendName(name)) throw new Error(`TASKER_TEST_BACKENDS: unknown backend "${name}"; valid: ${BACKENDS.join(', ')}`);
+    if (!isBackendName(name)) throw new Error(`unknown test backend "${name}"; valid: ${BACKENDS.join(', ')}`);
   }
   return names as BackendName[];
 })();
