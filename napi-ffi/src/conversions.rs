@@ -461,29 +461,50 @@ impl From<DispatchMetrics> for NapiDispatchMetrics {
     }
 }
 
+/// What every `client*` envelope carries: the data on success, or the error's text, code and
+/// whether retrying may help. `serialize` says how the DTO crosses (a JS value or JSON text).
+struct EnvelopeParts<D> {
+    data: Option<D>,
+    error: Option<String>,
+    recoverable: Option<bool>,
+    error_code: Option<String>,
+}
+
+fn envelope_parts<T, D>(
+    result: tasker_core::Result<T>,
+    serialize: impl FnOnce(&T) -> serde_json::Result<D>,
+) -> EnvelopeParts<D> {
+    let data = result.and_then(|dto| {
+        serialize(&dto)
+            .map_err(|e| CoreError::Internal(format!("cannot serialize the result: {e}")))
+    });
+    match data {
+        Ok(data) => EnvelopeParts {
+            data: Some(data),
+            error: None,
+            recoverable: None,
+            error_code: None,
+        },
+        Err(err) => EnvelopeParts {
+            data: None,
+            error: Some(err.to_string()),
+            recoverable: Some(err.recoverable()),
+            error_code: Some(err.code().as_str().to_owned()),
+        },
+    }
+}
+
 /// The `client*` envelope: the DTO as the server's snake_case JSON, or the error with its code.
 /// ("Worker not initialized" never gets here: `error::client_call` throws it.)
 impl<T: serde::Serialize> From<tasker_core::Result<T>> for NapiClientResult {
     fn from(result: tasker_core::Result<T>) -> Self {
-        let data = result.and_then(|dto| {
-            serde_json::to_value(dto)
-                .map_err(|e| CoreError::Internal(format!("cannot serialize the result: {e}")))
-        });
-        match data {
-            Ok(data) => NapiClientResult {
-                success: true,
-                data: Some(data),
-                error: None,
-                recoverable: None,
-                error_code: None,
-            },
-            Err(err) => NapiClientResult {
-                success: false,
-                data: None,
-                error: Some(err.to_string()),
-                recoverable: Some(err.recoverable()),
-                error_code: Some(err.code().as_str().to_owned()),
-            },
+        let parts = envelope_parts(result, |dto| serde_json::to_value(dto));
+        NapiClientResult {
+            success: parts.data.is_some(),
+            data: parts.data,
+            error: parts.error,
+            recoverable: parts.recoverable,
+            error_code: parts.error_code,
         }
     }
 }
@@ -491,25 +512,13 @@ impl<T: serde::Serialize> From<tasker_core::Result<T>> for NapiClientResult {
 /// As the `NapiClientResult` envelope, with the DTO as JSON text instead of a JS value.
 impl<T: serde::Serialize> From<tasker_core::Result<T>> for NapiClientJsonResult {
     fn from(result: tasker_core::Result<T>) -> Self {
-        let data = result.and_then(|dto| {
-            serde_json::to_string(&dto)
-                .map_err(|e| CoreError::Internal(format!("cannot serialize the result: {e}")))
-        });
-        match data {
-            Ok(data) => NapiClientJsonResult {
-                success: true,
-                data_json: Some(data),
-                error: None,
-                recoverable: None,
-                error_code: None,
-            },
-            Err(err) => NapiClientJsonResult {
-                success: false,
-                data_json: None,
-                error: Some(err.to_string()),
-                recoverable: Some(err.recoverable()),
-                error_code: Some(err.code().as_str().to_owned()),
-            },
+        let parts = envelope_parts(result, |dto| serde_json::to_string(dto));
+        NapiClientJsonResult {
+            success: parts.data.is_some(),
+            data_json: parts.data,
+            error: parts.error,
+            recoverable: parts.recoverable,
+            error_code: parts.error_code,
         }
     }
 }
