@@ -835,14 +835,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.benchCore = nativeBinding.benchCore
-module.exports.benchTransferInBuffer = nativeBinding.benchTransferInBuffer
-module.exports.benchTransferInString = nativeBinding.benchTransferInString
-module.exports.benchTransferInValue = nativeBinding.benchTransferInValue
-module.exports.benchTransferOutBuffer = nativeBinding.benchTransferOutBuffer
-module.exports.benchTransferOutString = nativeBinding.benchTransferOutString
-module.exports.benchTransferOutValue = nativeBinding.benchTransferOutValue
-module.exports.benchTransferSet = nativeBinding.benchTransferSet
 module.exports.bootstrapWorker = nativeBinding.bootstrapWorker
 module.exports.checkpointYieldStepEvent = nativeBinding.checkpointYieldStepEvent
 module.exports.checkpointYieldStepEventJson = nativeBinding.checkpointYieldStepEventJson
@@ -882,7 +874,6 @@ module.exports.logTrace = nativeBinding.logTrace
 module.exports.logTraceJson = nativeBinding.logTraceJson
 module.exports.logWarn = nativeBinding.logWarn
 module.exports.logWarnJson = nativeBinding.logWarnJson
-module.exports.noop = nativeBinding.noop
 module.exports.pollInProcessEvents = nativeBinding.pollInProcessEvents
 module.exports.pollInProcessEventsJson = nativeBinding.pollInProcessEventsJson
 module.exports.pollStepEvents = nativeBinding.pollStepEvents

@@ -9,35 +9,6 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/**
- * Benchmark-only: times `iterations` runs of the core operation `op` (snake_case, as in
- * `tasker_core::api`) natively, against a private seeded engine; nanoseconds per call.
- * `payload` is the free-form JSON the operation carries (absent or `null`: the fixture's
- * default). See `tasker_core::bench`.
- */
-export declare function benchCore(op: string, payload: any | undefined | null, iterations: number): NapiBenchTiming
-
-/** Benchmark-only: inbound as JSON text in a `Buffer` (read in place). */
-export declare function benchTransferInBuffer(json: Buffer): number
-
-/** Benchmark-only: inbound as JSON text in a string. */
-export declare function benchTransferInString(json: string): number
-
-/** Benchmark-only: inbound through napi-rs' `Value` conversion. */
-export declare function benchTransferInValue(value: any): number
-
-/** Benchmark-only: outbound as JSON text in a `Buffer` (handed over without a copy). */
-export declare function benchTransferOutBuffer(): Buffer
-
-/** Benchmark-only: outbound as JSON text in a string. */
-export declare function benchTransferOutString(): string
-
-/** Benchmark-only: outbound through napi-rs' `Value` conversion. */
-export declare function benchTransferOutValue(): any
-
-/** Benchmark-only: stores the value (given as JSON text) that the outbound probes hand out. */
-export declare function benchTransferSet(json: string): void
-
 /** Starts the embedded worker; a second call answers `status: 'already_running'`. */
 export declare function bootstrapWorker(config?: NapiBootstrapConfig | undefined | null): NapiBootstrapResult
 
@@ -149,19 +120,6 @@ export declare function logWarn(message: string, fields?: any | undefined | null
 
 /** `logWarn` with the fields as JSON text. */
 export declare function logWarnJson(message: string, fieldsJson?: string | undefined | null): void
-
-/** Benchmark-only: what `benchCore` measured, in nanoseconds per call of the core operation. */
-export interface NapiBenchTiming {
-  op: string
-  iterations: number
-  medianNs: number
-  p99Ns: number
-  meanNs: number
-  minNs: number
-  maxNs: number
-  /** What one clock read costs; already subtracted from every sample. */
-  timerOverheadNs: number
-}
 
 /** Worker bootstrap configuration. Every field is optional; `{}` (or no config) is valid. */
 export interface NapiBootstrapConfig {
@@ -393,9 +351,6 @@ export interface NapiWorkflowStep {
   checkpoint?: NapiCheckpointYieldData
   createdAt: string
 }
-
-/** Does nothing: the floor for call-overhead benchmarks. */
-export declare function noop(): void
 
 /** The next in-process domain event, or `null` when idle. */
 export declare function pollInProcessEvents(): NapiDomainEvent | null

@@ -5,16 +5,16 @@
 //   node scripts/build.mjs --debug         debug build of the native parts
 //   node scripts/build.mjs --if-missing    only what is absent (what `npm test` runs first)
 //   node scripts/build.mjs --only legacy,napi,ts
-//   node scripts/build.mjs --only test-hooks   on demand: both bridges with the test-hooks feature
+//   node scripts/build.mjs --only harness      on demand: both bridges with the harness-only features
 //
 // legacy: cargo build -p legacy-ffi [--release]            -> target/<profile>/libtasker_legacy.so
 // napi:   napi build --platform [--release] … (napi-ffi/README.md) -> napi-ffi/tasker-napi.<platform>.node,
 //         napi-ffi/index.cjs (loader), napi-ffi/index.d.ts
-// ts:     tsc -p tsconfig.build.json                        -> dist/src (ESM, .d.ts), dist/src/index.cjs (CJS shim)
+// ts:     tsc -p tsconfig.build.json                        -> dist/ (ESM, .d.ts), dist/index.cjs (CJS shim)
 //
 // Prints what it builds and how long each part took; exits non-zero on the first failure.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,7 +37,7 @@ if (values.help) {
 
 const PARTS = ['legacy', 'napi', 'ts'];
 // Built only when named with --only (the suites that need them ask for them).
-const ON_DEMAND_PARTS = ['tas283', 'test-hooks'];
+const ON_DEMAND_PARTS = ['tas283', 'harness'];
 const only = values.only === undefined ? PARTS : values.only.split(',').map((s) => s.trim());
 for (const part of only) {
   if (!PARTS.includes(part) && !ON_DEMAND_PARTS.includes(part)) {
@@ -59,12 +59,12 @@ function tas283Library(lib) {
   return path.join(root, 'target', 'tas283', 'debug', file);
 }
 
-function testHooksLegacyLibrary() {
-  return path.join(root, 'target', 'test-hooks', 'release', path.basename(legacyLibrary('release')));
+function harnessLegacyLibrary() {
+  return path.join(root, 'target', 'harness', 'release', path.basename(legacyLibrary('release')));
 }
 
-function testHooksNapiBinaries() {
-  const dir = path.join(root, 'target', 'test-hooks', 'napi');
+function harnessNapiBinaries() {
+  const dir = path.join(root, 'target', 'harness', 'napi');
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('tasker-napi.') && f.endsWith('.node')) : [];
 }
 
@@ -128,29 +128,31 @@ const steps = {
       copyFileSync(tas283Library('libtasker_napi'), path.join(root, 'target', 'tas283', 'debug', 'tasker_napi_historical.node'));
     },
   },
-  // Both bridges with the `test-hooks` feature (legacy_test_panic / a working testPanic), release
-  // profile like the product, in their own target dir so the product builds are never rebuilt
-  // with it (parity-tests/reliability; docs/reliability.md). Always runs cargo when named (a no-op
-  // when fresh), so the hooks build never lags behind the sources.
-  'test-hooks': {
-    what: 'test-hooks builds -> target/test-hooks/release/libtasker_legacy.so, target/test-hooks/napi/tasker-napi.<platform>.node',
-    present: () => existsSync(testHooksLegacyLibrary()) && testHooksNapiBinaries().length > 0,
+  // The harness build: both bridges with the features only the harness uses, `test-hooks`
+  // (legacy_test_panic / a working testPanic, for the reliability suites) and `bench-probes`
+  // (the empty calls and transfer probes of the benchmarks). Release profile like the product,
+  // in its own target dir so the product builds never carry them. Always runs cargo when named
+  // (a no-op when fresh), so it never lags behind the sources.
+  harness: {
+    what: 'harness builds -> target/harness/release/libtasker_legacy.so, target/harness/napi/tasker-napi.<platform>.node',
+    present: () => existsSync(harnessLegacyLibrary()) && harnessNapiBinaries().length > 0,
     build: () => {
-      run('cargo', ['build', '-p', 'legacy-ffi', '--release', '--features', 'test-hooks', '--target-dir', 'target/test-hooks']);
+      const features = 'test-hooks,bench-probes';
+      run('cargo', ['build', '-p', 'legacy-ffi', '--release', '--features', features, '--target-dir', 'target/harness']);
       run(bin('napi'), [
         'build',
         '--platform',
         '--release',
         '--features',
-        'test-hooks',
+        features,
         '--manifest-path',
         'napi-ffi/Cargo.toml',
         '--package-json-path',
         'package.json',
         '--target-dir',
-        'target/test-hooks',
+        'target/harness',
         '--output-dir',
-        'target/test-hooks/napi',
+        'target/harness/napi',
         '--no-js',
         '--dts',
         'index.d.ts',
@@ -158,12 +160,13 @@ const steps = {
     },
   },
   ts: {
-    what: 'TypeScript -> dist/ (ESM + .d.ts, CJS shim, tasker-ffi bin)',
-    present: () => ['index.js', 'index.cjs', 'cli.js'].every((f) => existsSync(path.join(root, 'dist', 'src', f))),
+    what: 'TypeScript library -> dist/ (ESM + .d.ts, CJS shim)',
+    present: () => ['index.js', 'index.cjs'].every((f) => existsSync(path.join(root, 'dist', f))),
     build: () => {
+      // A clean emit: files of modules that moved or were deleted must not linger in dist/.
+      rmSync(path.join(root, 'dist'), { recursive: true, force: true });
       run(bin('tsc'), ['-p', 'tsconfig.build.json']);
-      writeFileSync(path.join(root, 'dist', 'src', 'index.cjs'), CJS_SHIM);
-      chmodSync(path.join(root, 'dist', 'src', 'cli.js'), 0o755);
+      writeFileSync(path.join(root, 'dist', 'index.cjs'), CJS_SHIM);
     },
   },
 };

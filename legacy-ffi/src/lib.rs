@@ -371,32 +371,12 @@ pub extern "C" fn legacy_last_error() -> *mut c_char {
     boundary::last_error_envelope()
 }
 
-/// Does nothing and returns 0: the floor of a koffi call, for the benchmarks.
+/// Does nothing and returns 0: the floor of a koffi call, for the benchmarks (cargo feature
+/// `bench-probes`, in the harness build only).
+#[cfg(feature = "bench-probes")]
 #[no_mangle]
 pub extern "C" fn legacy_noop() -> c_int {
     0
-}
-
-/// Benchmark-only: times `iterations` runs of the core operation `op` (snake_case, as in
-/// `tasker_core::api`) natively, against a private seeded engine, and returns the envelope of
-/// its `BenchTiming` (nanoseconds per call). `payload_json` is the free-form JSON the operation
-/// carries (NULL or `null`: the fixture's default). See `tasker_core::bench`.
-///
-/// # Safety
-/// `op` and `payload_json` are NULL or NUL-terminated strings valid for the call.
-#[no_mangle]
-pub unsafe extern "C" fn legacy_bench_core(
-    op: *const c_char,
-    payload_json: *const c_char,
-    iterations: u32,
-) -> *mut c_char {
-    ffi_envelope(|| {
-        // SAFETY: forwarded from this function's contract.
-        let op = unsafe { str_arg(op, "op") }?;
-        // SAFETY: forwarded from this function's contract.
-        let payload = unsafe { optional_json_arg(payload_json, "payload_json", "payload") }?;
-        tasker_core::bench::time_operation(op, payload.unwrap_or_default(), iterations)
-    })
 }
 
 /// Test-only (cargo feature `test-hooks`): panics inside the core; returns the `INTERNAL` error

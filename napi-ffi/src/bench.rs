@@ -1,5 +1,5 @@
-//! Benchmark-only exports: the core's own time for an operation (`benchCore`) and probes that
-//! move one free-form JSON value across N-API in each of the ways the addon could carry it, so
+//! Benchmark-only exports (cargo feature `bench-probes`, the harness build): the empty call
+//! (`noop`) and probes that move one free-form JSON value across N-API in each of the ways the addon could carry it, so
 //! the benchmarks can compare the transfers side by side on the same payload:
 //!
 //! - `Value`: napi-rs' `serde_json::Value` conversion, one N-API call per key and value;
@@ -19,19 +19,10 @@ use serde_json::Value;
 use tasker_core::CoreError;
 
 use crate::error::{call, Result};
-use crate::types::NapiBenchTiming;
 
-/// Benchmark-only: times `iterations` runs of the core operation `op` (snake_case, as in
-/// `tasker_core::api`) natively, against a private seeded engine; nanoseconds per call.
-/// `payload` is the free-form JSON the operation carries (absent or `null`: the fixture's
-/// default). See `tasker_core::bench`.
+/// Does nothing: the floor of a napi call for the benchmarks.
 #[napi]
-pub fn bench_core(op: String, payload: Option<Value>, iterations: u32) -> Result<NapiBenchTiming> {
-    call(|| {
-        tasker_core::bench::time_operation(&op, payload.unwrap_or_default(), iterations)
-            .map(Into::into)
-    })
-}
+pub fn noop() {}
 
 thread_local! {
     /// The value the outbound probes hand out (per thread, like a JS realm).

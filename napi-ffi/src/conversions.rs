@@ -536,31 +536,6 @@ pub fn json_text<T: serde::Serialize>(value: &T) -> tasker_core::Result<String> 
         .map_err(|e| CoreError::Internal(format!("cannot serialize the result: {e}")))
 }
 
-impl From<tasker_core::bench::BenchTiming> for NapiBenchTiming {
-    fn from(value: tasker_core::bench::BenchTiming) -> Self {
-        let tasker_core::bench::BenchTiming {
-            op,
-            iterations,
-            median_ns,
-            p99_ns,
-            mean_ns,
-            min_ns,
-            max_ns,
-            timer_overhead_ns,
-        } = value;
-        NapiBenchTiming {
-            op,
-            iterations,
-            median_ns,
-            p99_ns,
-            mean_ns,
-            min_ns,
-            max_ns,
-            timer_overhead_ns,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::{json, Value};

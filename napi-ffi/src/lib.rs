@@ -7,6 +7,8 @@
 //! functions answer with tasker's `{success, data?, error?, recoverable?}` envelope instead and
 //! throw only "Worker not initialized".
 
+/// The benchmark probes (`noop`, `benchTransfer*`): harness build only.
+#[cfg(feature = "bench-probes")]
 pub mod bench;
 mod conversions;
 mod error;
@@ -20,10 +22,6 @@ use tasker_core::dto::LogLevel;
 
 use crate::error::{call, client_call, Result};
 use crate::types::*;
-
-/// Does nothing: the floor for call-overhead benchmarks.
-#[napi]
-pub fn noop() {}
 
 /// The core's version (semver).
 #[napi]

@@ -272,18 +272,3 @@ pub struct NapiClientJsonResult {
     pub recoverable: Option<bool>,
     pub error_code: Option<String>,
 }
-
-/// Benchmark-only: what `benchCore` measured, in nanoseconds per call of the core operation.
-#[napi(object)]
-#[derive(Debug)]
-pub struct NapiBenchTiming {
-    pub op: String,
-    pub iterations: u32,
-    pub median_ns: f64,
-    pub p99_ns: f64,
-    pub mean_ns: f64,
-    pub min_ns: f64,
-    pub max_ns: f64,
-    /// What one clock read costs; already subtracted from every sample.
-    pub timer_overhead_ns: f64,
-}

@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 
 import type { JsonObject, StepEvent, TaskerFfi, TaskRequest } from '../../src/contract.js';
 import { packageRoot } from '../../src/backends/locate.js';
-import { POLICY_TABLE, type PolicyRow } from '../../src/parity/policy-table.js';
-import type { PolicyRowRecord } from '../../src/parity/results.js';
+import { POLICY_TABLE, type PolicyRow } from '../runner/policy-table.js';
+import type { PolicyRowRecord } from '../runner/results.js';
 import { nested, objectFromEntries, validTaskRequest, TEMPLATES } from '../arbitraries/index.js';
 import { exactDiff, show } from './support/compare.js';
 import { both, describeOutcome, loadVariants, reset, type Outcome, type Pair } from './support/lockstep.js';

@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
 
 import type { JsonObject, StepEvent, TaskRequest } from '../../src/contract.js';
 import { contractJsonPolicy, minimalJsonPolicy, setJsonPolicy } from '../../src/json-policy.js';
-import { policyRow } from '../../src/parity/policy-table.js';
-import type { HuntFinding } from '../../src/parity/results.js';
+import { policyRow } from '../runner/policy-table.js';
+import type { HuntFinding } from '../runner/results.js';
 import {
   jsonObject,
   stringWithLoneSurrogate,

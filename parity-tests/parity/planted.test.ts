@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { TaskRequest } from '../../src/contract.js';
-import { PLANT_NAMES, PLANTS, type PlantName } from '../../src/parity/plants.js';
+import { PLANT_NAMES, PLANTS, type PlantName } from '../runner/plants.js';
 import { idRef, jsonObject, resolveId, scenarioInput, TEMPLATES, validTaskRequest } from '../arbitraries/index.js';
 import { show } from './support/compare.js';
 import { both, Divergence, loadPair, plantedPair, probeState, type Pair } from './support/lockstep.js';

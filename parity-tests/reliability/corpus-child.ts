@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import koffi from 'koffi';
 
 import { KoffiBackend, loadBackend, NapiBackend, TaskerError, type BackendName, type TaskerFfi } from '../../src/index.js';
-import { childMain } from '../../src/soak/child-process.js';
+import { childMain } from '../../scripts/lib/child-process.js';
 import { CORPUS, MISSING_UUID, nested, orderRequest, RAW_ABI_CORPUS, reportRequest, SEED, stepResult, type Fixture, type RawArgument } from './corpus.js';
 
 export type Outcome =

@@ -13,7 +13,7 @@ import koffi from 'koffi';
 
 import { KoffiBackend, loadBackend, TaskerError, type BackendName, type TaskerFfi } from '../../src/index.js';
 import { fromLegacyFailure, fromNapiThrown, type LegacyFailureJson } from '../../src/backends/error-mapping.js';
-import { childMain } from '../../src/soak/child-process.js';
+import { childMain } from '../../scripts/lib/child-process.js';
 import { orderRequest, stepResult } from './corpus.js';
 
 export interface PanicError {

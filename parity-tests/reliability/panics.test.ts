@@ -4,7 +4,7 @@
  * the engine state is untouched. Each backend runs in a child process, so a panic that did cross
  * (an abort) is a failed assertion with the child's signal, not a dead test runner.
  *
- * The test-hooks builds are separate outputs (target/test-hooks); the product builds are checked
+ * The test-hooks builds are separate outputs (target/harness); the product builds are checked
  * to have no working hook.
  */
 import { createRequire } from 'node:module';

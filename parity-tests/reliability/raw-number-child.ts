@@ -5,7 +5,7 @@
  */
 import koffi from 'koffi';
 
-import { childMain } from '../../src/soak/child-process.js';
+import { childMain } from '../../scripts/lib/child-process.js';
 
 childMain(({ libraryPath }: { libraryPath: string }) => {
   const lib = koffi.load(libraryPath);

@@ -7,8 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { BackendName } from '../../src/index.js';
-import { judgeWorkload, runWorkloadInChild } from '../../src/soak/index.js';
-import type { WorkloadResult } from '../../src/soak/workload.js';
+import { judgeWorkload, runWorkloadInChild } from './soak/index.js';
+import type { WorkloadResult } from './soak/workload.js';
 import { describeFailure, TEST_BACKENDS } from './support.js';
 
 const CALLS = 20_000;

@@ -7,8 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { ThreadScenarioResult } from '../../src/soak/threads.js';
-import { THREADS_CHILD } from '../../src/soak/threads.js';
+import type { ThreadScenarioResult } from './soak/threads.js';
+import { THREADS_CHILD } from './soak/threads.js';
 import { describeFailure, runInChild, TEST_BACKENDS } from './support.js';
 
 const THREADS = 6;

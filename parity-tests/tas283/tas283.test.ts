@@ -14,10 +14,10 @@ import type { JsonObject, TaskerFfi } from '../../src/contract.js';
 import { toLegacyTaskRequest } from '../../src/backends/koffi-conversions.js';
 import { KoffiBackend } from '../../src/backends/koffi.js';
 import { NapiBackend } from '../../src/backends/napi.js';
-import { oldClientRequest, reportedColumn, requestedAtEndColumn } from '../../src/tas283/experiments.js';
-import { tas283Paths } from '../../src/tas283/paths.js';
-import { runInChild } from '../../src/tas283/run-child.js';
-import { TICKET_PATTERN, ensureTas283Builds, matchesTicket } from '../../src/tas283/repro.js';
+import { oldClientRequest, reportedColumn, requestedAtEndColumn } from './lab/experiments.js';
+import { tas283Paths } from './lab/paths.js';
+import { runInChild } from './lab/run-child.js';
+import { TICKET_PATTERN, ensureTas283Builds, matchesTicket } from './lab/repro.js';
 
 beforeAll(() => ensureTas283Builds(), 600_000);
 

@@ -12,7 +12,6 @@
  *   `const char *` as an address, so nothing but a string (or null where the ABI allows NULL)
  *   may ever reach a string parameter.
  */
-import koffi from 'koffi';
 
 import type {
   BackendName,
@@ -63,6 +62,7 @@ import {
   type LegacyStepEvent,
   type LegacyWorkerStatus,
 } from './koffi-conversions.js';
+import { openLegacyLibrary, type LegacyLibrary } from './legacy-library.js';
 import { loadFailed, resolveLegacyLibrary } from './locate.js';
 
 /** A C string owned by Rust: decoded, then freed with `free_rust_string`. */
@@ -100,7 +100,6 @@ interface LegacySymbols {
   client_health_check(): RustString;
   legacy_live_strings(): number | bigint;
   legacy_last_error(): RustString;
-  legacy_noop(): number;
 }
 type SymbolName = keyof LegacySymbols;
 
@@ -141,11 +140,7 @@ const PROTOTYPES: { readonly [K in SymbolName]: string } = {
   client_health_check: 'RustString client_health_check(void)',
   legacy_live_strings: 'uint64_t legacy_live_strings(void)',
   legacy_last_error: 'RustString legacy_last_error(void)',
-  legacy_noop: 'int legacy_noop(void)',
 };
-
-/** koffi type names are process-global: each loaded library gets its own `RustString` type. */
-let loadedLibraries = 0;
 
 type Envelope = { success: true; data: unknown } | LegacyFailureJson;
 
@@ -159,22 +154,14 @@ export class KoffiBackend implements TaskerFfi {
   /** The shared library this instance loaded. */
   readonly libraryPath: string;
   private readonly sym: LegacySymbols;
-  private stringsFreed = 0;
+  private readonly library: LegacyLibrary;
 
   constructor(options: KoffiBackendOptions = {}) {
     this.libraryPath = resolveLegacyLibrary(options.libraryPath);
     try {
-      const lib = koffi.load(this.libraryPath);
-      const freeRustString = lib.func('void free_rust_string(void *s)');
-      const rustString = `RustString_${++loadedLibraries}`;
-      koffi.disposable(rustString, 'char *', (pointer: unknown) => {
-        this.stringsFreed += 1;
-        freeRustString(pointer);
-      });
+      this.library = openLegacyLibrary(this.libraryPath);
       const sym: Partial<Record<SymbolName, unknown>> = {};
-      for (const name of Object.keys(PROTOTYPES) as SymbolName[]) {
-        sym[name] = lib.func(PROTOTYPES[name].replace(/^RustString\b/, rustString));
-      }
+      for (const name of Object.keys(PROTOTYPES) as SymbolName[]) sym[name] = this.library.func(PROTOTYPES[name]);
       this.sym = sym as LegacySymbols;
     } catch (error) {
       throw loadFailed('koffi', this.libraryPath, error);
@@ -192,12 +179,7 @@ export class KoffiBackend implements TaskerFfi {
 
   /** Strings this adapter has freed so far through `free_rust_string`. */
   freedStrings(): number {
-    return this.stringsFreed;
-  }
-
-  /** The empty call (`legacy_noop`): the floor of a koffi call, for benchmarks. */
-  noop(): number {
-    return this.sym.legacy_noop();
+    return this.library.freed();
   }
 
   // ------------------------------------------------------------------------------------------

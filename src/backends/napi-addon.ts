@@ -234,9 +234,8 @@ export interface NapiJsonTransfer {
   clientHealthCheckJson(): NapiClientJsonResult;
 }
 
-/** The addon's exports used by the contract (plus the benchmark floor). */
+/** The addon's exports used by the contract. */
 export interface NapiAddon extends NapiJsonTransfer {
-  noop(): void;
   getVersion(): string;
   getRustVersion(): string;
   healthCheck(): boolean;
@@ -291,8 +290,7 @@ export const JSON_TRANSFER_OPERATIONS = [
 type JsonExport = `${(typeof JSON_TRANSFER_OPERATIONS)[number]}Json`;
 
 /** Every export of `NapiAddon`, checked when the addon loads. */
-export const NAPI_EXPORTS: readonly ('noop' | OperationName | JsonExport)[] & readonly (keyof NapiAddon)[] = [
-  'noop',
+export const NAPI_EXPORTS: readonly (OperationName | JsonExport)[] & readonly (keyof NapiAddon)[] = [
   ...OPERATIONS,
   ...JSON_TRANSFER_OPERATIONS.map((op): JsonExport => `${op}Json`),
 ];

@@ -161,11 +161,6 @@ export class NapiBackend implements TaskerFfi {
     this.json = this.transfer === 'json';
   }
 
-  /** The empty call (`noop`): the floor of a napi call, for benchmarks. Not part of the contract. */
-  noop(): void {
-    this.addon.noop();
-  }
-
   getVersion(): string {
     return guarded(() => this.addon.getVersion());
   }

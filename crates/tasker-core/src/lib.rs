@@ -4,8 +4,6 @@
 //! process-global [`engine::Engine`]. Nothing in this crate knows about C strings or N-API.
 
 pub mod api;
-/// Benchmark-only: times core operations natively (the "core" floor of the benchmarks).
-pub mod bench;
 pub mod dto;
 pub mod engine;
 pub mod error;

@@ -9,8 +9,8 @@ import { NapiBackend, type NapiBackendOptions } from '../../../src/backends/napi
 import { loadBackend } from '../../../src/select.js';
 import type { BootstrapConfig, TaskerFfi } from '../../../src/contract.js';
 import { contractJsonPolicy, minimalJsonPolicy, setJsonPolicy } from '../../../src/json-policy.js';
-import { isPlantName, plant, PLANT_NAMES } from '../../../src/parity/plants.js';
-import { PARITY_ENV } from '../../../src/parity/results.js';
+import { isPlantName, plant, PLANT_NAMES } from '../../runner/plants.js';
+import { PARITY_ENV } from '../../runner/results.js';
 import { exactDiff, firstDifference, show } from './compare.js';
 
 export interface Pair {

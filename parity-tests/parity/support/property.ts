@@ -7,7 +7,7 @@
 import { fc, test } from '@fast-check/vitest';
 
 import type { OperationName } from '../../../src/contract.js';
-import type { PropertyRecord, SuiteName } from '../../../src/parity/results.js';
+import type { PropertyRecord, SuiteName } from '../../runner/results.js';
 import { failureMessage, failureRecord, recordMeta, runs, selected, settings, variantOfKey } from './settings.js';
 
 export * from './settings.js';

@@ -13,8 +13,8 @@
 import type fc from 'fast-check';
 import { TestRunner } from 'vitest';
 
-import { DEFAULT_BASE_RUNS } from '../../../src/parity/help.js';
-import { META_KEY, PARITY_ENV, type FailureRecord, type ParityMeta } from '../../../src/parity/results.js';
+import { DEFAULT_BASE_RUNS } from '../../runner/help.js';
+import { META_KEY, PARITY_ENV, type FailureRecord, type ParityMeta } from '../../runner/results.js';
 import { show } from './compare.js';
 import { ContractViolation, describeOutcome, Divergence } from './lockstep.js';
 

@@ -18,11 +18,16 @@ pub fn engine(config: BootstrapConfig) -> Engine {
 }
 
 pub fn request(namespace: &str, name: &str) -> TaskRequest {
+    request_with(namespace, name, json!({ "order_id": 7 }))
+}
+
+/// A request for `namespace/name` v1.0.0 with `context`, nothing optional set.
+pub fn request_with(namespace: &str, name: &str, context: Json) -> TaskRequest {
     TaskRequest {
         name: name.to_owned(),
         namespace: namespace.to_owned(),
         version: "1.0.0".to_owned(),
-        context: json!({ "order_id": 7 }),
+        context,
         initiator: "tests".to_owned(),
         source_system: "cargo".to_owned(),
         reason: "testing".to_owned(),
@@ -46,6 +51,16 @@ pub fn report() -> TaskRequest {
 
 pub fn import() -> TaskRequest {
     request("batch", "import")
+}
+
+/// The order request of the benchmarks (the core floor, `benches/core_floor.rs`) with `context`.
+pub fn bench_order_request(context: Json) -> TaskRequest {
+    request_with("ecommerce", "order_processing", context)
+}
+
+/// A `batch/import` request with `context`: its second step may checkpoint-yield.
+pub fn import_with(context: Json) -> TaskRequest {
+    request_with("batch", "import", context)
 }
 
 /// `requested_at` in whatever type the build's wire uses.
@@ -72,8 +87,13 @@ fn metadata() -> StepExecutionMetadata {
 }
 
 pub fn success(event: &StepEvent, result: Json) -> StepExecutionResult {
+    success_for(&event.step_uuid, result)
+}
+
+/// A successful result of the step `step_uuid` carrying `result`.
+pub fn success_for(step_uuid: &str, result: Json) -> StepExecutionResult {
     StepExecutionResult {
-        step_uuid: event.step_uuid.clone(),
+        step_uuid: step_uuid.to_owned(),
         success: true,
         result,
         status: "completed".to_owned(),
@@ -100,6 +120,16 @@ pub fn failure(event: &StepEvent, status: &str, message: &str) -> StepExecutionR
             context: None,
         }),
         orchestration_metadata: None,
+    }
+}
+
+/// A checkpoint of `step_uuid` at offset 100 whose accumulated results are `accumulated`.
+pub fn checkpoint_data(step_uuid: &str, accumulated: Json) -> CheckpointYieldData {
+    CheckpointYieldData {
+        step_uuid: step_uuid.to_owned(),
+        cursor: json!({ "offset": 100 }),
+        items_processed: 100,
+        accumulated_results: Some(accumulated),
     }
 }
 

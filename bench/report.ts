@@ -1,0 +1,253 @@
+/**
+ * Writes `reports/bench.json` (raw statistics), `reports/bench.md` (tables and verdicts for
+ * people) and `reports/bench.svg` (latency against payload size, log-log, per operation; drawn
+ * with vega-lite, rendered headless by vega's SVG renderer).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { median, record, speedup } from './analysis.js';
+import { BENCH_SCHEMA, type BenchReport, type ScenarioResult } from './model.js';
+
+export function formatNs(ns: number | null | undefined): string {
+  if (ns === null || ns === undefined || !Number.isFinite(ns)) return '–';
+  if (ns < 1_000) return `${ns.toFixed(0)} ns`;
+  if (ns < 1_000_000) return `${(ns / 1_000).toFixed(ns < 10_000 ? 2 : 1)} µs`;
+  return `${(ns / 1_000_000).toFixed(ns < 10_000_000 ? 2 : 1)} ms`;
+}
+
+const ratio = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}x`);
+const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `±${x.toFixed(1)}%`);
+
+function coreNs(s: ScenarioResult): number | null {
+  const c = s.core;
+  return c !== undefined && 'medianNs' in c ? c.medianNs : null;
+}
+
+/** The core floor; below ~20 ns it is under what the clock resolves. */
+function coreCell(ns: number | null): string {
+  return ns !== null && ns < 20 ? '< 20 ns' : formatNs(ns);
+}
+
+function cell(s: ScenarioResult, subject: string): string {
+  const r = record(s.records, subject);
+  if (r === undefined) return '–';
+  if (r.error !== undefined || r.medianNs === null) return `**errored**`;
+  return formatNs(r.medianNs);
+}
+
+const STATUS_MARK: Record<string, string> = { met: '✅ met', 'not met': '❌ not met', 'not measured': '⚪ not measured' };
+
+export function renderBenchMarkdown(report: BenchReport): string {
+  const { machine, analysis } = report;
+  const lines: string[] = [];
+  const push = (...xs: string[]) => lines.push(...xs);
+  const noop = (subject: string) => median(report.floors, subject);
+
+  push(
+    '# Benchmarks: napi vs koffi over one core',
+    '',
+    `Generated ${report.generatedAt} by \`tasker-ffi bench\` (${report.mode} mode, ${(report.durationMs / 1000).toFixed(0)} s). ` +
+      'Raw statistics: [bench.json](bench.json); chart: [bench.svg](bench.svg); method: [docs/benchmarks.md](../docs/benchmarks.md).',
+    '',
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.os} ${machine.arch}, ${machine.totalMemoryGiB} GiB; ` +
+      `Node ${machine.node} (V8 ${machine.v8}); load average at the end ${machine.loadAverage.join(' / ')}. ` +
+      `Versions: ${Object.entries(report.versions)
+        .filter(([k]) => !k.startsWith('library:'))
+        .map(([k, v]) => `${k.replace(/^(crate|npm):/, '')} ${v}`)
+        .join(', ')}.`,
+    '',
+    'All times are per call, medians unless said otherwise. koffi/napi > 1 means napi is faster. ' +
+      'Both backends run in one process, in one tinybench `Bench` per scenario, warmed up, in alternating order.',
+    '',
+    '## Verdicts',
+    '',
+    '| target | verdict | figures |',
+    '|---|---|---|',
+  );
+  for (const t of analysis.targets) push(`| ${t.title} | ${STATUS_MARK[t.status] ?? t.status} | ${t.summary.replace(/\|/g, '\\|')} |`);
+  const worst = analysis.contract.filter((c) => c.shareOfNapi !== null).sort((a, b) => (b.shareOfNapi ?? 0) - (a.shareOfNapi ?? 0))[0];
+  if (worst !== undefined) {
+    push(
+      '',
+      `Contract layer (validate.ts + the JSON policy walk): at most ${((worst.shareOfNapi ?? 0) * 100).toFixed(0)}% of a napi call (${worst.scenario}); ` +
+        `it ${analysis.contract.some((c) => (c.shareOfNapi ?? 0) > 0.5) ? '**dominates** some calls (> 50%)' : 'dominates no call (all <= 50%)'}. See [Contract layer](#contract-layer).`,
+    );
+  }
+  if (analysis.errors.length > 0) {
+    push('', `**${analysis.errors.length} task(s) errored** (kept, marked below):`, '');
+    for (const e of analysis.errors) push(`- \`${e.name}\`: ${e.error}`);
+  }
+
+  push(
+    '',
+    '## Floors',
+    '',
+    '| floor | median | p99 | rme |',
+    '|---|---|---|---|',
+    ...report.floors.map((r) => `| ${r.name} | ${formatNs(r.medianNs)} | ${formatNs(r.p99Ns)} | ${pct(r.rme)} |`),
+    '',
+    'Per scenario: `JSON.stringify+parse` of the same payload (js), the contract layer\'s own checks of the input ' +
+      '(contract), and the core\'s own time for the operation measured inside Rust by each build (core).',
+    '',
+    '## Operations',
+    '',
+    '| operation | payload | napi median | napi p99 | napi rme | koffi median | koffi p99 | koffi rme | koffi/napi | napi − core | koffi − core | napi-objects | core | JSON floor | contract |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const s of report.scenarios) {
+    const n = record(s.records, 'napi');
+    const k = record(s.records, 'koffi');
+    const cn = coreNs(s);
+    const over = (x: number | null | undefined, c: number | null) => (x === null || x === undefined || c === null ? '–' : formatNs(x - c));
+    push(
+      `| ${s.op} | ${s.payload} | ${cell(s, 'napi')} | ${formatNs(n?.p99Ns)} | ${pct(n?.rme)} | ${cell(s, 'koffi')} | ${formatNs(k?.p99Ns)} | ${pct(k?.rme)} | ${ratio(speedup(s))} | ${over(n?.medianNs, cn)} | ${over(k?.medianNs, cn)} | ${cell(s, 'napi-objects')} | ${coreCell(cn)} | ${cell(s, 'js')} | ${cell(s, 'contract')} |`,
+    );
+  }
+  const napiNoop = noop('napi');
+  const koffiNoop = noop('koffi');
+  push(
+    '',
+    `Empty calls: napi ${formatNs(napiNoop)}, koffi ${formatNs(koffiNoop)}, JS ${formatNs(noop('js'))}. ` +
+      '"napi − core" / "koffi − core" is what a call costs above the core\'s own work: the bridge, the conversions and the contract layer. ' +
+      '`napi-objects` is the napi backend with napi-rs object conversion for free-form JSON (its old transfer).',
+  );
+
+  push('', '## Growth with payload size', '', 'Log-log slope of the median against payload bytes (1 = linear): over every size, and over the payload-dominated sizes (>= 10 KB).', '');
+  push('| operation | subject | slope (all) | slope (>= 10 KB) | medians |', '|---|---|---|---|---|');
+  for (const f of analysis.fits) {
+    push(
+      `| ${f.op} | ${f.subject} | ${f.slopeAll?.toFixed(2) ?? '–'} | ${f.slopeLarge?.toFixed(2) ?? '–'} | ${f.points.map((p) => `${formatNs(p.medianNs)}`).join(' → ')} |`,
+    );
+  }
+
+  if (report.transfer.length > 0) {
+    push(
+      '',
+      '## napi transfer of free-form JSON',
+      '',
+      'The same payload moved across N-API three ways (bench-only probes in napi-ffi/src/bench.rs): napi-rs `serde_json::Value` ' +
+        'conversion (objects), JSON text in an N-API string (string: `JSON.stringify`/`JSON.parse` in JS, serde_json in Rust), ' +
+        'and the same text in a `Buffer` (buffer). In: JS → Rust (an argument, parsed into a `Value`); out: Rust → JS (a result).',
+      '',
+      '| direction | payload | objects | string | buffer | fastest |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const t of report.transfer) {
+      const m = (subject: string) => median(t.records, subject);
+      const best = t.records.filter((r) => r.medianNs !== null).sort((a, b) => (a.medianNs as number) - (b.medianNs as number))[0];
+      push(
+        `| ${t.direction} | ${t.payload} | ${formatNs(m('napi-objects'))} | ${formatNs(m('napi-string'))} | ${formatNs(m('napi-buffer'))} | ${best?.subject ?? '–'} |`,
+      );
+    }
+  }
+
+  if (analysis.contract.length > 0) {
+    push('', '## Contract layer', '', 'The checks the adapters run before either bridge (`validate.ts`, including the JSON policy\'s walk of free-form values), timed alone on the same input.', '');
+    push('| scenario | contract checks | napi call | koffi call | share of the napi call |', '|---|---|---|---|---|');
+    for (const c of analysis.contract) {
+      push(`| ${c.scenario} | ${formatNs(c.validateNs)} | ${formatNs(c.napiNs)} | ${formatNs(c.koffiNs)} | ${c.shareOfNapi === null ? '–' : `${(c.shareOfNapi * 100).toFixed(0)}%`} |`);
+    }
+  }
+
+  if (report.worker.length > 0) {
+    push('', '## WorkerServer end to end', '', 'Poll, a trivial handler, complete; linear 4-step tasks created untimed before each sample.', '');
+    push('| backend | steps/s | median per step | p99 per step | rme | tasks per sample |', '|---|---|---|---|---|---|');
+    for (const w of report.worker) {
+      push(
+        `| ${w.subject} | ${w.stepsPerSecond === null ? `**errored**: ${w.error ?? w.state}` : Math.round(w.stepsPerSecond).toString()} | ${formatNs(w.medianNs)} | ${formatNs(w.p99Ns)} | ${pct(w.rme)} | ${w.tasksPerSample} |`,
+      );
+    }
+  }
+  push('');
+  return lines.join('\n');
+}
+
+/** The chart's data: median latency per (operation, subject, payload bytes), sized operations only. */
+export function chartRows(report: BenchReport): { op: string; subject: string; bytes: number; micros: number }[] {
+  const rows: { op: string; subject: string; bytes: number; micros: number }[] = [];
+  const sizedOps = new Set(
+    report.analysis.fits.map((f) => f.op),
+  );
+  for (const s of report.scenarios) {
+    if (s.payloadBytes === null || !sizedOps.has(s.op)) continue;
+    for (const r of s.records) {
+      if (r.medianNs === null) continue;
+      const subject = r.subject === 'js' ? 'JSON floor' : r.subject;
+      rows.push({ op: s.op, subject, bytes: s.payloadBytes, micros: r.medianNs / 1000 });
+    }
+    const c = coreNs(s);
+    if (c !== null && c > 0) rows.push({ op: s.op, subject: 'core', bytes: s.payloadBytes, micros: c / 1000 });
+  }
+  return rows;
+}
+
+/** The vega-lite spec of bench.svg. */
+export function chartSpec(report: BenchReport): Record<string, unknown> {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: 'Latency per call against payload size (log-log), median',
+      subtitle: `${report.machine.cpuModel}, Node ${report.machine.node}, ${report.mode} run ${report.generatedAt.slice(0, 10)}`,
+    },
+    data: { values: chartRows(report) },
+    facet: { field: 'op', type: 'nominal', title: null },
+    columns: 3,
+    spec: {
+      width: 260,
+      height: 200,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'bytes', type: 'quantitative', scale: { type: 'log' }, title: 'payload (bytes of JSON)' },
+        y: { field: 'micros', type: 'quantitative', scale: { type: 'log' }, title: 'µs per call' },
+        color: {
+          field: 'subject',
+          type: 'nominal',
+          title: 'measured',
+          scale: { domain: ['napi', 'koffi', 'napi-objects', 'JSON floor', 'contract', 'core'] },
+        },
+        strokeDash: { condition: { test: "datum.subject === 'core' || datum.subject === 'JSON floor' || datum.subject === 'contract'", value: [4, 3] }, value: [1, 0] },
+        tooltip: [{ field: 'subject' }, { field: 'bytes' }, { field: 'micros', format: '.2f' }],
+      },
+    },
+  };
+}
+
+/** bench.svg, rendered headless (no canvas needed). */
+export async function renderBenchSvg(report: BenchReport): Promise<string> {
+  const vega = await import('vega');
+  const vegaLite = await import('vega-lite');
+  const compiled = vegaLite.compile(chartSpec(report) as unknown as Parameters<typeof vegaLite.compile>[0]);
+  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export interface WrittenFiles {
+  json: string;
+  md: string;
+  svg: string;
+}
+
+/** Writes bench.json, bench.md and bench.svg into `dir`. */
+export async function writeBenchReports(report: BenchReport, dir: string): Promise<WrittenFiles> {
+  mkdirSync(dir, { recursive: true });
+  const files = { json: path.join(dir, 'bench.json'), md: path.join(dir, 'bench.md'), svg: path.join(dir, 'bench.svg') };
+  writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(files.md, renderBenchMarkdown(report));
+  writeFileSync(files.svg, await renderBenchSvg(report));
+  return files;
+}
+
+/** Reads `bench.json`; `null` if it is absent or not a benchmark report of this schema. */
+export function readBenchReport(file: string): BenchReport | null {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<BenchReport>;
+    return data.schema === BENCH_SCHEMA && Array.isArray(data.scenarios) && data.analysis !== undefined ? (data as BenchReport) : null;
+  } catch {
+    return null;
+  }
+}

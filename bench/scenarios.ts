@@ -1,0 +1,330 @@
+/**
+ * One benchmark scenario per operation (and payload size, for the operations that carry free-form
+ * JSON). A scenario says how to prepare a backend so that every measured call does the same work
+ * on both backends, and what the one measured call is:
+ *
+ * - stateless and read-only calls, and calls that do the same work every time (create a task,
+ *   log, enter graceful shutdown), run back to back, in batches (`batch: true`);
+ * - stateful calls get their state set up before each call, untimed (`before`), and cleaned up
+ *   after it (`after`): e.g. `completeStepEvent` gets a freshly polled event each time and the
+ *   task is cancelled afterwards, so the engine never accumulates work that later calls scan.
+ *
+ * The set-up mirrors `crates/tasker-core/src/bench.rs`, which times the core's own share of each
+ * operation with the same fixture.
+ */
+import { OPERATIONS, type JsonObject, type OperationName, type TaskerFfi } from '../src/contract.js';
+import { checkCheckpointYieldData, checkLogFields, checkStepExecutionResult, checkTaskRequest } from '../src/validate.js';
+import {
+  BENCH_CONFIG,
+  LOG_MESSAGE,
+  checkpointData,
+  completeOrThrow,
+  importRequest,
+  orderRequest,
+  pollOrThrow,
+  readFixture,
+  resetEngine,
+  smallContext,
+  smallResult,
+  successResult,
+  taskWithCompletedFirstStep,
+} from './fixtures.js';
+import { PAYLOAD_SIZES, type PayloadSize } from './payloads.js';
+
+/** A backend prepared for one scenario. */
+export interface Prepared {
+  /** The measured call. */
+  call(): unknown;
+  /** Untimed, before each measured call. */
+  before?(): void;
+  /**
+   * Untimed, after each sample: gets what the last call returned and how many calls the sample
+   * made (more than one for batched scenarios).
+   */
+  after?(returned: unknown, calls: number): void;
+  /** Once, after the last call. */
+  finish?(): void;
+}
+
+export interface Scenario {
+  op: OperationName;
+  /** The payload size, for operations that carry free-form JSON; `null` otherwise. */
+  size: PayloadSize | null;
+  /** Consecutive calls do the same work with no set-up in between: time them in batches. */
+  batch: boolean;
+  /** What the payload is, for the report. */
+  payloadRole?: string;
+  prepare(ffi: TaskerFfi, payload: JsonObject | null): Prepared;
+  /**
+   * The contract layer's own input checks for this call (`validate.ts` and the JSON policy),
+   * timed on their own as a floor; absent when the call has no free-form input.
+   */
+  validate?(payload: JsonObject): () => unknown;
+}
+
+/** `clientCreateTask` -> `client_create_task` (the core's and the C ABI's name). */
+export function coreName(op: OperationName): string {
+  return op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+export function scenarioName(s: Pick<Scenario, 'op' | 'size'>): string {
+  return `${s.op} [${s.size?.label ?? '-'}]`;
+}
+
+/** Payload bytes one engine may keep before the create benchmark starts a fresh one (untimed). */
+const RETAINED_PAYLOAD_LIMIT = 256 << 20;
+
+const engineRunning = (ffi: TaskerFfi): Prepared['finish'] => () => resetEngine(ffi);
+
+function simple(op: OperationName, call: (ffi: TaskerFfi) => unknown): Scenario {
+  return {
+    op,
+    size: null,
+    batch: true,
+    prepare(ffi) {
+      resetEngine(ffi);
+      return { call: () => call(ffi) };
+    },
+  };
+}
+
+/** Read-only calls against the read fixture (5 tasks, the first with a completed step). */
+function reader(op: OperationName, call: (ffi: TaskerFfi, task: string, step: string) => unknown, finish = false): Scenario {
+  return {
+    op,
+    size: null,
+    batch: true,
+    prepare(ffi) {
+      const { taskUuid, stepUuid } = readFixture(ffi);
+      return { call: () => call(ffi, taskUuid, stepUuid), ...(finish ? { finish: engineRunning(ffi) } : {}) };
+    },
+  };
+}
+
+const LOG_OPS = ['logError', 'logWarn', 'logInfo', 'logDebug', 'logTrace'] as const;
+
+function sized(size: PayloadSize): Scenario[] {
+  return [
+    {
+      op: 'clientCreateTask',
+      size,
+      batch: true,
+      payloadRole: 'task context',
+      prepare(ffi, payload) {
+        resetEngine(ffi);
+        const request = orderRequest(payload ?? smallContext());
+        let retained = 0;
+        return {
+          call: () => ffi.clientCreateTask(request),
+          after(_returned, calls) {
+            retained += size.bytes * calls;
+            if (retained > RETAINED_PAYLOAD_LIMIT) {
+              resetEngine(ffi);
+              retained = 0;
+            }
+          },
+        };
+      },
+      validate: (payload) => {
+        const request = orderRequest(payload);
+        return () => checkTaskRequest(request);
+      },
+    },
+    {
+      op: 'completeStepEvent',
+      size,
+      batch: false,
+      payloadRole: 'step result',
+      prepare(ffi, payload) {
+        resetEngine(ffi);
+        let task = '';
+        let eventId = '';
+        let result = successResult('', null);
+        return {
+          before() {
+            task = ffi.clientCreateTask(orderRequest()).task_uuid;
+            const event = pollOrThrow(ffi);
+            eventId = event.eventId;
+            result = successResult(event.stepUuid, payload ?? smallResult());
+          },
+          call: () => ffi.completeStepEvent(eventId, result),
+          after(returned) {
+            if (returned !== true) throw new Error(`completeStepEvent returned ${String(returned)}`);
+            ffi.clientCancelTask(task);
+          },
+        };
+      },
+      validate: (payload) => {
+        const result = successResult('00000000-0000-4000-8000-000000000000', payload);
+        return () => checkStepExecutionResult(result);
+      },
+    },
+    {
+      op: 'checkpointYieldStepEvent',
+      size,
+      batch: false,
+      payloadRole: 'accumulated results',
+      prepare(ffi, payload) {
+        resetEngine(ffi);
+        let task = '';
+        let eventId = '';
+        let data = checkpointData('', null);
+        return {
+          before() {
+            task = ffi.clientCreateTask(importRequest()).task_uuid;
+            completeOrThrow(ffi, pollOrThrow(ffi), smallResult());
+            const batch = pollOrThrow(ffi);
+            eventId = batch.eventId;
+            data = checkpointData(batch.stepUuid, payload ?? smallResult());
+          },
+          call: () => ffi.checkpointYieldStepEvent(eventId, data),
+          after(returned) {
+            if (returned !== true) throw new Error(`checkpointYieldStepEvent returned ${String(returned)}`);
+            ffi.clientCancelTask(task);
+          },
+        };
+      },
+      validate: (payload) => {
+        const data = checkpointData('00000000-0000-4000-8000-000000000000', payload);
+        return () => checkCheckpointYieldData(data);
+      },
+    },
+    {
+      op: 'logInfo',
+      size,
+      batch: true,
+      payloadRole: 'log fields',
+      prepare(ffi, payload) {
+        resetEngine(ffi);
+        const fields = payload ?? undefined;
+        return { call: () => ffi.logInfo(LOG_MESSAGE, fields) };
+      },
+      validate: (payload) => () => checkLogFields(payload),
+    },
+    {
+      op: 'pollStepEvents',
+      size,
+      batch: false,
+      payloadRole: 'dependency result',
+      prepare(ffi, payload) {
+        resetEngine(ffi);
+        let task = '';
+        return {
+          before() {
+            task = taskWithCompletedFirstStep(ffi, payload ?? smallResult()).task_uuid;
+          },
+          call: () => ffi.pollStepEvents(),
+          after(returned) {
+            if (returned === null) throw new Error('pollStepEvents returned null');
+            ffi.clientCancelTask(task);
+          },
+        };
+      },
+    },
+  ];
+}
+
+/** Every scenario: each of the 28 operations once, and the free-form ones at every size. */
+export function allScenarios(sizes: readonly PayloadSize[] = PAYLOAD_SIZES): Scenario[] {
+  const smallest = PAYLOAD_SIZES[0] as PayloadSize;
+  const list: Scenario[] = [
+    simple('getVersion', (ffi) => ffi.getVersion()),
+    simple('getRustVersion', (ffi) => ffi.getRustVersion()),
+    simple('healthCheck', (ffi) => ffi.healthCheck()),
+    simple('isWorkerRunning', (ffi) => ffi.isWorkerRunning()),
+    {
+      op: 'bootstrapWorker',
+      size: null,
+      batch: false,
+      prepare(ffi) {
+        resetEngine(ffi);
+        return {
+          before: () => {
+            ffi.stopWorker();
+          },
+          call: () => ffi.bootstrapWorker(BENCH_CONFIG),
+          finish: engineRunning(ffi),
+        };
+      },
+    },
+    reader('getWorkerStatus', (ffi) => ffi.getWorkerStatus()),
+    {
+      op: 'stopWorker',
+      size: null,
+      batch: false,
+      prepare(ffi) {
+        resetEngine(ffi);
+        return {
+          before: () => {
+            if (!ffi.isWorkerRunning()) ffi.bootstrapWorker(BENCH_CONFIG);
+          },
+          call: () => ffi.stopWorker(),
+          finish: engineRunning(ffi),
+        };
+      },
+    },
+    reader('transitionToGracefulShutdown', (ffi) => ffi.transitionToGracefulShutdown(), true),
+    {
+      op: 'pollInProcessEvents',
+      size: null,
+      batch: false,
+      prepare(ffi) {
+        resetEngine(ffi);
+        return {
+          // Create + cancel queues exactly one domain event (`task.cancelled`).
+          before: () => {
+            ffi.clientCancelTask(ffi.clientCreateTask(orderRequest()).task_uuid);
+          },
+          call: () => ffi.pollInProcessEvents(),
+          after(returned) {
+            if (returned === null) throw new Error('pollInProcessEvents returned null');
+          },
+        };
+      },
+    },
+    reader('getFfiDispatchMetrics', (ffi) => ffi.getFfiDispatchMetrics()),
+    reader('checkStarvationWarnings', (ffi) => ffi.checkStarvationWarnings()),
+    reader('cleanupTimeouts', (ffi) => ffi.cleanupTimeouts()),
+    reader('clientGetTask', (ffi, task) => ffi.clientGetTask(task)),
+    reader('clientListTasks', (ffi) => ffi.clientListTasks()),
+    {
+      op: 'clientCancelTask',
+      size: null,
+      batch: false,
+      prepare(ffi) {
+        resetEngine(ffi);
+        let task = '';
+        return {
+          before: () => {
+            task = ffi.clientCreateTask(orderRequest()).task_uuid;
+          },
+          call: () => ffi.clientCancelTask(task),
+        };
+      },
+    },
+    reader('clientListTaskSteps', (ffi, task) => ffi.clientListTaskSteps(task)),
+    reader('clientGetStep', (ffi, task, step) => ffi.clientGetStep(task, step)),
+    reader('clientGetStepAuditHistory', (ffi, task, step) => ffi.clientGetStepAuditHistory(task, step)),
+    reader('clientHealthCheck', (ffi) => ffi.clientHealthCheck()),
+  ];
+  // The other log levels once, with the smallest fields; logInfo at every size below.
+  for (const level of LOG_OPS.filter((l) => l !== 'logInfo')) {
+    list.push({
+      op: level,
+      size: smallest,
+      batch: true,
+      payloadRole: 'log fields',
+      prepare(ffi, payload) {
+        resetEngine(ffi);
+        const fields = payload ?? undefined;
+        return { call: () => ffi[level](LOG_MESSAGE, fields) };
+      },
+      validate: (payload) => () => checkLogFields(payload),
+    });
+  }
+  for (const size of sizes) list.push(...sized(size));
+  const covered = new Set(list.map((s) => s.op));
+  const missing = OPERATIONS.filter((op) => !covered.has(op));
+  if (missing.length > 0) throw new Error(`bench: no scenario for ${missing.join(', ')}`);
+  return list;
+}

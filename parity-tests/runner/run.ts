@@ -1,0 +1,181 @@
+/**
+ * `tasker-ffi parity` / `npm run parity`: builds what is missing, runs the parity suite
+ * (vitest.parity.config.ts: parity-tests/parity, parity-tests/model-based, the type-level test)
+ * with a progress display, writes reports/parity.{md,json} and reports/junit-parity.xml, and exits
+ * non-zero on any divergence.
+ *
+ * The tests read their settings from the environment (src/parity/results.ts `PARITY_ENV`); this
+ * module turns the flags into that environment before vitest forks its workers.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { packageRoot } from '../../src/backends/locate.js';
+import { DEFAULT_BASE_RUNS, PARITY_HELP } from './help.js';
+import { isPlantName, PLANT_NAMES } from './plants.js';
+import { ParityProgressReporter } from './reporter.js';
+import { buildReport, writeReports, type RunSettings } from './report.js';
+import { PARITY_ENV } from './results.js';
+
+export { PARITY_HELP };
+
+export interface ParityOptions {
+  seed?: string;
+  /** `<property key>:<fast-check path>`, as a failure prints it. */
+  path?: string;
+  runs?: string;
+  plant?: string;
+  only?: string;
+  transfers?: string;
+  policy?: string;
+  /** Where the reports go (default `reports/`). */
+  out?: string;
+  json?: boolean;
+  /** Skip `scripts/build.mjs --if-missing`. */
+  noBuild?: boolean;
+}
+
+
+class UsageError extends Error {}
+
+function integer(value: string | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+/** The environment and settings of a run, from its flags and the current environment. */
+export function resolveSettings(options: ParityOptions, env: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; settings: RunSettings } {
+  const seed = integer(options.seed, '--seed', -0x8000_0000) ?? integer(env[PARITY_ENV.seed], PARITY_ENV.seed, -0x8000_0000) ?? ((Math.random() * 0x7fff_ffff) | 0);
+  const fromFlag = integer(options.runs, '--runs', 1);
+  const fromEnv = integer(env[PARITY_ENV.runs] === '' ? undefined : env[PARITY_ENV.runs], PARITY_ENV.runs, 1);
+  const baseRuns = fromFlag ?? fromEnv ?? DEFAULT_BASE_RUNS;
+  const plantName = options.plant ?? (env[PARITY_ENV.plant] === '' ? undefined : env[PARITY_ENV.plant]);
+  if (plantName !== undefined && !isPlantName(plantName)) throw new UsageError(`unknown plant "${plantName}"; known: ${PLANT_NAMES.join(', ')}`);
+  if (options.path !== undefined && !/^[^:]+:\d+(:\d+)*$/.test(options.path)) {
+    throw new UsageError(`--path must be '<property key>:<fast-check path>' as a failure prints it, got "${options.path}"`);
+  }
+  const policy = options.policy ?? 'contract';
+  if (policy !== 'contract' && policy !== 'minimal') throw new UsageError(`--policy must be contract or minimal, got "${policy}"`);
+  const out: Record<string, string> = {
+    [PARITY_ENV.run]: '1',
+    [PARITY_ENV.seed]: String(seed),
+    [PARITY_ENV.runs]: String(baseRuns),
+    [PARITY_ENV.policy]: policy,
+  };
+  if (options.path !== undefined) out[PARITY_ENV.path] = options.path;
+  if (options.only !== undefined) out[PARITY_ENV.only] = options.only;
+  if (options.transfers !== undefined) out[PARITY_ENV.transfers] = options.transfers;
+  if (plantName !== undefined) out[PARITY_ENV.plant] = plantName;
+  const flags = [
+    `--seed ${seed}`,
+    ...(options.runs === undefined ? [] : [`--runs ${baseRuns}`]),
+    ...(options.path === undefined ? [] : [`--path '${options.path}'`]),
+    ...(options.only === undefined ? [] : [`--only ${options.only}`]),
+    ...(options.transfers === undefined ? [] : [`--transfers ${options.transfers}`]),
+    ...(plantName === undefined ? [] : [`--plant ${plantName}`]),
+    ...(policy === 'contract' ? [] : [`--policy ${policy}`]),
+  ];
+  return {
+    env: out,
+    settings: {
+      seed,
+      baseRuns,
+      runsSource: fromFlag !== undefined ? '--runs' : fromEnv !== undefined ? 'FC_NUM_RUNS' : 'default',
+      variants: [],
+      policy,
+      plant: plantName,
+      replay: options.path,
+      only: options.only,
+      command: `npm run parity -- ${flags.join(' ')}`,
+    },
+  };
+}
+
+/** Builds the native libraries if they are missing (a source checkout has scripts/build.mjs). */
+function buildIfMissing(root: string): boolean {
+  const script = path.join(root, 'scripts', 'build.mjs');
+  if (!existsSync(script)) return true;
+  const result = spawnSync(process.execPath, [script, '--if-missing', '--only', 'legacy,napi'], { cwd: root, stdio: 'inherit' });
+  return result.status === 0;
+}
+
+export async function runParity(options: ParityOptions): Promise<number> {
+  const root = packageRoot();
+  let resolved;
+  try {
+    resolved = resolveSettings(options);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`tasker-ffi parity: ${error.message} (see tasker-ffi parity --help)\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const { env, settings } = resolved;
+  const config = path.join(root, 'vitest.parity.config.ts');
+  if (!existsSync(config)) {
+    process.stderr.write(`tasker-ffi parity: needs a source checkout of tasker-ffi-parity (no ${config}); the suite is not part of the published package\n`);
+    return 2;
+  }
+  if (options.noBuild !== true && !buildIfMissing(root)) {
+    process.stderr.write('tasker-ffi parity: the build failed (scripts/build.mjs --if-missing)\n');
+    return 1;
+  }
+  // The workers vitest forks inherit this environment.
+  Object.assign(process.env, env);
+  const out = path.resolve(root, options.out ?? 'reports');
+  const say = (text: string): void => {
+    if (options.json !== true) process.stdout.write(text);
+  };
+  say(
+    `tasker-ffi parity: seed ${settings.seed}, ${settings.baseRuns} base runs per property (${settings.runsSource}), policy ${settings.policy}` +
+      `${settings.plant === undefined ? '' : `, PLANTED DIVERGENCE ${settings.plant}`}${settings.replay === undefined ? '' : `, replaying ${settings.replay}`}\n`,
+  );
+
+  const { startVitest } = await import('vitest/node');
+  const progress = new ParityProgressReporter(root, { write: say });
+  const started = performance.now();
+  const vitest = await startVitest(
+    'test',
+    [],
+    {
+      config,
+      root,
+      run: true,
+      watch: false,
+      reporters: [progress, 'junit'],
+      outputFile: { junit: path.join(out, 'junit-parity.xml') },
+      // A replay or a selection runs the chosen properties only (the type-level test is key "types").
+      ...(settings.replay !== undefined || (settings.only !== undefined && !settings.only.split(',').includes('types'))
+        ? { typecheck: { enabled: false } }
+        : {}),
+    },
+    {},
+    { stdout: options.json === true ? process.stderr : process.stdout },
+  );
+  await vitest.close();
+  const durationMs = performance.now() - started;
+
+  const variants = [...new Set(progress.collected.properties.map((p) => p.variant))].sort();
+  const report = buildReport(progress.collected, { ...settings, variants: variants.length === 0 ? ['napi'] : variants }, durationMs);
+  const files = writeReports(report, out);
+  if (options.json === true) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const failed = report.failures.map((f) => `  - ${f.key ?? f.test}${f.failure === undefined ? '' : `\n    replay: ${f.failure.replay}`}`);
+    say(
+      [
+        '',
+        `parity ${report.passed ? 'PASSED' : 'FAILED'}: ${report.totals.passed}/${report.totals.tests - report.totals.skipped} tests, ${report.totals.runs} property runs, ` +
+          `${report.totals.sequences} model-based sequences, ${(durationMs / 1000).toFixed(1)} s (seed ${settings.seed})`,
+        ...(failed.length === 0 ? [] : ['failed:', ...failed]),
+        `reports: ${path.relative(root, files.markdown)}, ${path.relative(root, files.json)}, ${path.relative(root, path.join(out, 'junit-parity.xml'))}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  return report.passed ? 0 : 1;
+}

@@ -1,0 +1,30 @@
+/**
+ * `tasker-ffi report [--out <dir>]`: judges the latest reports/bench.json again and re-renders
+ * bench.md and bench.svg from it (if there is one) and writes reports/CUTOVER.md from the latest results of every
+ * suite.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { packageRoot } from '../../src/backends/locate.js';
+import { analyze } from '../../bench/analysis.js';
+import { readBenchReport, renderBenchMarkdown, renderBenchSvg } from '../../bench/report.js';
+import { writeCutover } from './cutover.js';
+
+export async function reportCommand(options: { out?: string }): Promise<number> {
+  const dir = path.resolve(options.out ?? path.join(packageRoot(), 'reports'));
+  const rel = (f: string) => path.relative(process.cwd(), f) || f;
+  const bench = readBenchReport(path.join(dir, 'bench.json'));
+  if (bench !== null) {
+    // The targets are judged again with this version's rules; the measurements are kept as they are.
+    bench.analysis = analyze(bench);
+    writeFileSync(path.join(dir, 'bench.json'), `${JSON.stringify(bench, null, 2)}\n`);
+    writeFileSync(path.join(dir, 'bench.md'), renderBenchMarkdown(bench));
+    writeFileSync(path.join(dir, 'bench.svg'), await renderBenchSvg(bench));
+    process.stdout.write(`wrote ${rel(path.join(dir, 'bench.md'))}, ${rel(path.join(dir, 'bench.svg'))} (from bench.json, judged again)\n`);
+  }
+  const { cutover, file } = writeCutover(dir);
+  for (const c of cutover.criteria) process.stdout.write(`  ${c.status.padEnd(12)} ${c.id}: ${c.figure}\n`);
+  process.stdout.write(`cutover: ${cutover.verdict} (${cutover.reason})\nwrote ${rel(file)}\n`);
+  return 0;
+}

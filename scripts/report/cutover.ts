@@ -1,0 +1,252 @@
+/**
+ * `reports/CUTOVER.md`: go or no-go for napi as the default backend, from the latest results of
+ * the other suites, each read defensively (their schemas belong to their suites):
+ *
+ * - parity   `reports/parity.json`   (the parity suite)
+ * - TAS-283  `reports/tas283.json`   (the reproduction; `.md` alone is not machine-readable)
+ * - bench    `reports/bench.json`    (this harness's benchmarks)
+ * - soak     `reports/soak.json`     (reliability)
+ *
+ * A missing or unreadable input makes its criterion "not measured", and then the verdict cannot
+ * be GO.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { readBenchReport } from '../../bench/report.js';
+
+export type CriterionStatus = 'pass' | 'fail' | 'not measured';
+
+export interface Criterion {
+  id: 'parity' | 'tas283' | 'bench' | 'reliability';
+  title: string;
+  status: CriterionStatus;
+  /** The figure that decided it, in one line. */
+  figure: string;
+  /** Relative link (from reports/) to the report, if one exists. */
+  link: string | null;
+  generatedAt: string | null;
+  details: string[];
+}
+
+export interface Cutover {
+  verdict: 'GO' | 'NO-GO';
+  reason: string;
+  criteria: Criterion[];
+  generatedAt: string;
+}
+
+type Json = Record<string, unknown>;
+
+function readJson(file: string): { data: Json | null; error: string | null } {
+  if (!existsSync(file)) return { data: null, error: 'missing' };
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return { data: null, error: 'not a JSON object' };
+    return { data: data as Json, error: null };
+  } catch (error) {
+    return { data: null, error: `unreadable: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+const obj = (x: unknown): Json | undefined => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Json) : undefined);
+const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+
+function link(dir: string, ...names: string[]): string | null {
+  return names.find((n) => existsSync(path.join(dir, n))) ?? null;
+}
+
+const PASS_WORDS = /^(pass|passed|ok|green|success|go|met)$/i;
+const FAIL_WORDS = /^(fail|failed|red|failure|no-go|not met|error)$/i;
+
+/**
+ * A pass/fail summary from a suite report of unknown schema: an explicit verdict word
+ * (`verdict`, `status`, `result`, at the top or in `summary`), a boolean `ok`/`passed`/`success`,
+ * or counts (`passed`/`failed`, `failures`), in that order.
+ */
+export function genericOutcome(data: Json): { status: CriterionStatus; figure: string } {
+  const places = [data, obj(data.summary), obj(data.totals), obj(data.result)].filter((x): x is Json => x !== undefined);
+  for (const place of places) {
+    for (const key of ['verdict', 'status', 'result', 'outcome']) {
+      const value = str(place[key]) ?? str(obj(place[key])?.status) ?? str(obj(place[key])?.verdict);
+      if (value !== undefined && PASS_WORDS.test(value.trim())) return { status: 'pass', figure: `${key}: ${value}${counts(place)}` };
+      if (value !== undefined && FAIL_WORDS.test(value.trim())) return { status: 'fail', figure: `${key}: ${value}${counts(place)}` };
+    }
+    for (const key of ['pass', 'ok', 'passed', 'success', 'green']) {
+      if (typeof place[key] === 'boolean') {
+        return { status: place[key] ? 'pass' : 'fail', figure: `${key}: ${String(place[key])}${counts(place)}${perBackend(data)}` };
+      }
+    }
+  }
+  for (const place of places) {
+    const failed = num(place.failed) ?? num(place.failures) ?? num(place.numFailedTests);
+    const passed = num(place.passed) ?? num(place.numPassedTests);
+    if (failed !== undefined && (passed !== undefined || failed > 0)) {
+      return { status: failed === 0 && (passed ?? 0) > 0 ? 'pass' : failed > 0 ? 'fail' : 'not measured', figure: counts(place).replace(/^, /, '') };
+    }
+  }
+  return { status: 'not measured', figure: 'present, but no verdict or counts found in it' };
+}
+
+/** `; napi: pass, koffi: pass` from a `backends: [{backend, verdict: {pass}}]` list, if there is one. */
+function perBackend(data: Json): string {
+  if (!Array.isArray(data.backends)) return '';
+  const parts = (data.backends as unknown[])
+    .map(obj)
+    .filter((b): b is Json => b !== undefined && typeof b.backend === 'string')
+    .map((b) => {
+      const verdict = obj(b.verdict);
+      const pass = typeof verdict?.pass === 'boolean' ? verdict.pass : typeof b.pass === 'boolean' ? b.pass : undefined;
+      return `${String(b.backend)}: ${pass === undefined ? '?' : pass ? 'pass' : 'fail'}`;
+    });
+  return parts.length > 0 ? `; ${parts.join(', ')}` : '';
+}
+
+function counts(place: Json): string {
+  const parts: string[] = [];
+  for (const key of ['passed', 'failed', 'skipped', 'total', 'properties', 'runs', 'leaks']) {
+    const value = num(place[key]);
+    if (value !== undefined) parts.push(`${value} ${key}`);
+  }
+  return parts.length > 0 ? `, ${parts.join(', ')}` : '';
+}
+
+function fromGeneric(id: Criterion['id'], title: string, dir: string, base: string): Criterion {
+  const { data, error } = readJson(path.join(dir, `${base}.json`));
+  const report = link(dir, `${base}.md`, `${base}.json`);
+  if (data === null) {
+    return { id, title, status: 'not measured', figure: `reports/${base}.json ${error}`, link: report, generatedAt: null, details: [] };
+  }
+  const outcome = genericOutcome(data);
+  return { id, title, status: outcome.status, figure: outcome.figure, link: report, generatedAt: str(data.generatedAt) ?? null, details: [] };
+}
+
+function tas283(dir: string): Criterion {
+  const title = 'TAS-283 reproduced through its real mechanism, and the fixed builds pass';
+  const { data, error } = readJson(path.join(dir, 'tas283.json'));
+  const report = link(dir, 'tas283.md', 'tas283.json');
+  if (data === null) {
+    const figure = existsSync(path.join(dir, 'tas283.md'))
+      ? 'reports/tas283.json missing (tas283.md alone is not machine-readable)'
+      : `reports/tas283.json ${error}`;
+    return { id: 'tas283', title, status: 'not measured', figure, link: report, generatedAt: null, details: [] };
+  }
+  const verdict = obj(data.verdict);
+  const mechanisms = Array.isArray(verdict?.matchingMechanisms) ? (verdict.matchingMechanisms as unknown[]).map(String) : undefined;
+  const fixed = verdict?.fixedBuildPasses;
+  if (verdict === undefined || mechanisms === undefined || typeof fixed !== 'boolean') {
+    const outcome = genericOutcome(data);
+    return { id: 'tas283', title, status: outcome.status, figure: outcome.figure, link: report, generatedAt: str(data.generatedAt) ?? null, details: [] };
+  }
+  const reproduced = mechanisms.length > 0;
+  const details = [str(verdict.rootCause), str(verdict.napiImmunity) === undefined ? undefined : `napi: ${str(verdict.napiImmunity)}`].filter(
+    (x): x is string => x !== undefined,
+  );
+  return {
+    id: 'tas283',
+    title,
+    status: reproduced && fixed ? 'pass' : 'fail',
+    figure: `reproduced by ${reproduced ? mechanisms.join(', ') : 'no mechanism'}; fixed build passes: ${fixed ? 'yes' : 'no'}`,
+    link: report,
+    generatedAt: str(data.generatedAt) ?? null,
+    details,
+  };
+}
+
+function bench(dir: string): Criterion {
+  const title = 'performance targets (docs/benchmarks.md): napi no slower than koffi, and faster where it should be';
+  const file = path.join(dir, 'bench.json');
+  const report = link(dir, 'bench.md', 'bench.json');
+  const data = readBenchReport(file);
+  if (data === null) {
+    return {
+      id: 'bench',
+      title,
+      status: 'not measured',
+      figure: existsSync(file) ? 'reports/bench.json is not a tasker-ffi-bench/1 report' : 'reports/bench.json missing (run npm run bench)',
+      link: report,
+      generatedAt: null,
+      details: [],
+    };
+  }
+  const targets = data.analysis.targets;
+  const met = targets.filter((t) => t.status === 'met');
+  const unmeasured = targets.filter((t) => t.status === 'not measured');
+  const status: CriterionStatus = targets.length === 0 || unmeasured.length > 0 ? 'not measured' : met.length === targets.length ? 'pass' : 'fail';
+  const napiWorker = data.worker.find((w) => w.subject === 'napi')?.stepsPerSecond;
+  const koffiWorker = data.worker.find((w) => w.subject === 'koffi')?.stepsPerSecond;
+  const details = targets.map((t) => `${t.status === 'met' ? 'met' : t.status}: ${t.title} — ${t.summary}`);
+  if (napiWorker != null && koffiWorker != null) {
+    details.push(`WorkerServer: napi ${Math.round(napiWorker)} steps/s, koffi ${Math.round(koffiWorker)} steps/s (${(napiWorker / koffiWorker).toFixed(2)}x)`);
+  }
+  if (data.analysis.errors.length > 0) details.push(`${data.analysis.errors.length} benchmark task(s) errored`);
+  return {
+    id: 'bench',
+    title,
+    status,
+    figure: `${met.length} of ${targets.length} targets met (${data.mode} run${data.analysis.errors.length > 0 ? `, ${data.analysis.errors.length} errored tasks` : ''})`,
+    link: report,
+    generatedAt: data.generatedAt,
+    details,
+  };
+}
+
+export function assessCutover(dir: string): Cutover {
+  const criteria: Criterion[] = [
+    fromGeneric('parity', 'parity: both bridges give identical results and errors for any input', dir, 'parity'),
+    tas283(dir),
+    bench(dir),
+    fromGeneric('reliability', 'reliability: the soak (long-running worker, leaks, crashes) passes on napi', dir, 'soak'),
+  ];
+  const notMeasured = criteria.filter((c) => c.status === 'not measured');
+  const failed = criteria.filter((c) => c.status === 'fail');
+  let verdict: Cutover['verdict'] = 'GO';
+  let reason = 'every criterion passes';
+  if (failed.length > 0 || notMeasured.length > 0) {
+    verdict = 'NO-GO';
+    const parts: string[] = [];
+    if (failed.length > 0) parts.push(`failed: ${failed.map((c) => c.id).join(', ')}`);
+    if (notMeasured.length > 0) parts.push(`not measured: ${notMeasured.map((c) => c.id).join(', ')}`);
+    reason = parts.join('; ');
+  }
+  return { verdict, reason, criteria, generatedAt: new Date().toISOString() };
+}
+
+const MARK: Record<CriterionStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not measured': '⚪ not measured' };
+
+export function renderCutover(cutover: Cutover): string {
+  const lines = [
+    '# Cutover: napi as the default backend',
+    '',
+    `**Verdict: ${cutover.verdict}** — ${cutover.reason}.`,
+    '',
+    `Generated ${cutover.generatedAt} by \`tasker-ffi report\` from the latest results in reports/. ` +
+      'GO needs every criterion to pass; a criterion whose input is missing is "not measured", and then the verdict cannot be GO.',
+    '',
+    '| criterion | status | figure | report | results from |',
+    '|---|---|---|---|---|',
+    ...cutover.criteria.map(
+      (c) =>
+        `| ${c.title} | ${MARK[c.status]} | ${c.figure.replace(/\|/g, '\\|')} | ${c.link === null ? 'missing' : `[${c.link}](${c.link})`} | ${c.generatedAt ?? '–'} |`,
+    ),
+    '',
+  ];
+  for (const c of cutover.criteria) {
+    if (c.details.length === 0) continue;
+    lines.push(`## ${c.id}`, '', ...c.details.map((d) => `- ${d.replace(/\n/g, ' ')}`), '');
+  }
+  lines.push(
+    'Rollback stays one flag away whatever this says: `TASKER_FFI_BACKEND=koffi` (or `--backend koffi`) selects the legacy bridge.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** Writes `dir/CUTOVER.md`; returns the assessment. */
+export function writeCutover(dir: string): { cutover: Cutover; file: string } {
+  const cutover = assessCutover(dir);
+  const file = path.join(dir, 'CUTOVER.md');
+  writeFileSync(file, renderCutover(cutover));
+  return { cutover, file };
+}
