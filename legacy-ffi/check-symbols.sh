@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Checks that the built legacy library exports every symbol of docs/legacy-abi.md.
+# Checks that a built legacy library exports exactly the symbols of docs/legacy-abi.md: every row of
+# its symbol table and nothing else (the harness-only rows are allowed, and required with
+# REQUIRE_HARNESS=1).
 #
 #   legacy-ffi/check-symbols.sh [path/to/libtasker_legacy.so]
 #
-# The expected symbols are read from the spec's symbol table (the first column, in backticks;
-# `log_error` … `log_trace` stand for all five log levels). `legacy_test_panic` is only required
-# when the library was built with `--features test-hooks`; pass REQUIRE_TEST_HOOKS=1 to demand it.
-# Default library: target/release/libtasker_legacy.so (build with
-# `cargo build -p legacy-ffi --release`). Needs `nm` (binutils). Linux only.
+# Default library: target/release/libtasker_legacy.so (`cargo build -p legacy-ffi --release`).
+# `log_error` … `log_trace` stand for the five log levels. Needs `nm` (binutils). Linux only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,32 +18,44 @@ if [[ ! -f "$lib" ]]; then
   exit 2
 fi
 
-# Table rows look like: | `symbol` | arguments | returns |  (the `log_*` row names two symbols).
-expected="$(
-  grep -E '^\| `[a-z_]+`' "$spec" |
+# symbols_between BEGIN END: the backticked names in the first column of the table between two markers.
+symbols_between() {
+  sed -n "/<!-- $1 -->/,/<!-- $2 -->/p" "$spec" |
+    grep -E '^\| `[a-z_]+`' |
     cut -d'|' -f2 |
     grep -oE '`[a-z_]+`' |
     tr -d '`' |
     sed -e 's/^log_error$/log_error\nlog_warn\nlog_info\nlog_debug/' |
     sort -u
-)"
-if [[ "${REQUIRE_TEST_HOOKS:-0}" != 1 ]]; then
-  expected="$(grep -vx legacy_test_panic <<<"$expected")"
-fi
+}
 
+expected="$(symbols_between 'symbols:begin' 'symbols:end')"
+harness="$(symbols_between 'harness-symbols:begin' 'harness-symbols:end')"
 count="$(wc -l <<<"$expected")"
-# 28 operations (24 rows, `log_*` counting five) + free_rust_string + 4 legacy_* symbols.
-if (( count < 33 )); then
-  echo "error: read only $count symbols from $spec; has the table format changed?" >&2
+# 28 operations + free_rust_string + legacy_last_error + legacy_live_strings.
+if (( count != 31 )); then
+  echo "error: read $count symbols from $spec, expected 31; has the table format changed?" >&2
   exit 2
 fi
 
 exported="$(nm -D --defined-only "$lib" | awk '$2 == "T" { print $3 }' | sort -u)"
 missing="$(comm -23 <(echo "$expected") <(echo "$exported"))"
-
-if [[ -n "$missing" ]]; then
-  echo "error: $lib does not export:" >&2
-  sed 's/^/  /' <<<"$missing" >&2
-  exit 1
+extra="$(comm -13 <(sort -u <(echo "$expected"; echo "$harness")) <(echo "$exported"))"
+missing_harness=""
+if [[ "${REQUIRE_HARNESS:-0}" == 1 ]]; then
+  missing_harness="$(comm -23 <(echo "$harness") <(echo "$exported"))"
 fi
-echo "ok: $lib exports all $count symbols of docs/legacy-abi.md"
+
+status=0
+if [[ -n "$missing$missing_harness" ]]; then
+  echo "error: $lib does not export:" >&2
+  printf '%s\n%s\n' "$missing" "$missing_harness" | sed '/^$/d; s/^/  /' >&2
+  status=1
+fi
+if [[ -n "$extra" ]]; then
+  echo "error: $lib exports symbols docs/legacy-abi.md does not list:" >&2
+  sed 's/^/  /' <<<"$extra" >&2
+  status=1
+fi
+(( status == 0 )) && echo "ok: $lib exports exactly the $count symbols of docs/legacy-abi.md"
+exit "$status"

@@ -9,178 +9,193 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** Starts the embedded worker; a second call answers `status: 'already_running'`. */
-export declare function bootstrapWorker(config?: NapiBootstrapConfig | undefined | null): NapiBootstrapResult
-
-/** Records a batch step's progress; the step is handed out again later. */
-export declare function checkpointYieldStepEvent(eventId: string, data: NapiCheckpointYieldData): boolean
-
-/** `checkpointYieldStepEvent` with the checkpoint as JSON text. */
-export declare function checkpointYieldStepEventJson(eventId: string, checkpointJson: string): boolean
-
-export declare function checkStarvationWarnings(): void
-
-export declare function cleanupTimeouts(): void
-
-/** `data` is the server's TaskResponse JSON of the cancelled task. */
-export declare function clientCancelTask(taskUuid: string): NapiClientResult
-
-/** `clientCancelTask`; `dataJson` is the cancelled TaskResponse. */
-export declare function clientCancelTaskJson(taskUuid: string): NapiClientJsonResult
-
-/** Creates a task; `data` is the server's TaskResponse JSON. */
-export declare function clientCreateTask(request: NapiTaskRequest): NapiClientResult
-
-/** `clientCreateTask` with the request as JSON text; `dataJson` is the TaskResponse. */
-export declare function clientCreateTaskJson(requestJson: string): NapiClientJsonResult
-
-/** `data` is one step readiness row. */
-export declare function clientGetStep(taskUuid: string, stepUuid: string): NapiClientResult
-
-/** `data` is an array of step audit records. */
-export declare function clientGetStepAuditHistory(taskUuid: string, stepUuid: string): NapiClientResult
-
-/** `clientGetStepAuditHistory`; `dataJson` is the array of audit records. */
-export declare function clientGetStepAuditHistoryJson(taskUuid: string, stepUuid: string): NapiClientJsonResult
-
-/** `clientGetStep`; `dataJson` is one step readiness row. */
-export declare function clientGetStepJson(taskUuid: string, stepUuid: string): NapiClientJsonResult
-
-/** `data` is the server's TaskResponse JSON. */
-export declare function clientGetTask(taskUuid: string): NapiClientResult
-
-/** `clientGetTask`; `dataJson` is the TaskResponse. */
-export declare function clientGetTaskJson(taskUuid: string): NapiClientJsonResult
-
-/** `data` is `{healthy, status, task_count}`. */
-export declare function clientHealthCheck(): NapiClientResult
-
-/** `clientHealthCheck`; `dataJson` is `{healthy, status, task_count}`. */
-export declare function clientHealthCheckJson(): NapiClientJsonResult
-
-/** `data` is the server's TaskListResponse JSON (`tasks`, `pagination`). */
-export declare function clientListTasks(params: NapiListTasksParams): NapiClientResult
-
-/** `clientListTasks` with the params as JSON text (`null`/absent: defaults). */
-export declare function clientListTasksJson(paramsJson?: string | undefined | null): NapiClientJsonResult
-
-/** `data` is an array of step readiness rows. */
-export declare function clientListTaskSteps(taskUuid: string): NapiClientResult
-
-/** `clientListTaskSteps`; `dataJson` is the array of step readiness rows. */
-export declare function clientListTaskStepsJson(taskUuid: string): NapiClientJsonResult
-
-/** Records a step's result; `false` for an unknown event, throws for a non-UUID event id. */
-export declare function completeStepEvent(eventId: string, result: NapiStepExecutionResult): boolean
-
-/** `completeStepEvent` with the result as JSON text. */
-export declare function completeStepEventJson(eventId: string, resultJson: string): boolean
-
-export declare function getFfiDispatchMetrics(): NapiDispatchMetrics
-
-/** The core's version and the rustc that built it. */
-export declare function getRustVersion(): string
-
-/** The core's version (semver). */
-export declare function getVersion(): string
-
-export declare function getWorkerStatus(): NapiWorkerStatus
-
-/** Always `true`. */
-export declare function healthCheck(): boolean
-
-export declare function isWorkerRunning(): boolean
-
-/** Structured log record; `fields`, if given, must be an object. */
-export declare function logDebug(message: string, fields?: any | undefined | null): void
-
-/** `logDebug` with the fields as JSON text. */
-export declare function logDebugJson(message: string, fieldsJson?: string | undefined | null): void
-
-/** Structured log record; `fields`, if given, must be an object. */
-export declare function logError(message: string, fields?: any | undefined | null): void
-
-/** `logError` with the fields as JSON text. */
-export declare function logErrorJson(message: string, fieldsJson?: string | undefined | null): void
-
-/** Structured log record; `fields`, if given, must be an object. */
-export declare function logInfo(message: string, fields?: any | undefined | null): void
-
-/** `logInfo` with the fields as JSON text. */
-export declare function logInfoJson(message: string, fieldsJson?: string | undefined | null): void
-
-/** Structured log record; `fields`, if given, must be an object. */
-export declare function logTrace(message: string, fields?: any | undefined | null): void
-
-/** `logTrace` with the fields as JSON text. */
-export declare function logTraceJson(message: string, fieldsJson?: string | undefined | null): void
-
-/** Structured log record; `fields`, if given, must be an object. */
-export declare function logWarn(message: string, fields?: any | undefined | null): void
-
-/** `logWarn` with the fields as JSON text. */
-export declare function logWarnJson(message: string, fieldsJson?: string | undefined | null): void
-
-/** Worker bootstrap configuration. Every field is optional; `{}` (or no config) is valid. */
-export interface NapiBootstrapConfig {
-  /** Seed for the id source; with a seed the engine is deterministic (fixed clock). */
+/** Bootstrap configuration: tasker's keys (accepted, ignored) and ours. */
+export interface BootstrapConfig {
+  /** tasker's key; accepted and ignored, as tasker ignored it. */
+  namespace?: string
+  /** tasker's key; accepted and ignored, as tasker ignored it. */
+  configPath?: string
+  /** Seed of the id source; with a seed the engine is deterministic (fixed clock). */
   seed?: number
-  /** Start of the fixed clock (RFC 3339), used when `seed` is set. */
+  /** Start of the fixed clock (RFC 3339), used with `seed`. */
   clockStart?: string
   /** Milliseconds the fixed clock advances on every read. */
   clockTickMs?: number
-  /** Extra folder of task templates (`*.json`). */
+  /** A folder of task templates (YAML). */
   templatePath?: string
-  /** Namespaces this worker handles; default all. */
+  /** Namespaces whose steps this worker takes; default all. */
   namespaces?: Array<string>
-  /** Minimum level of structured log records that are written (error|warn|info|debug|trace). */
+  /** Threshold of the log lines (`error`…`trace`, `off`). */
   logLevel?: string
-  /** Milliseconds an in-flight step may stay claimed before timeout cleanup reclaims it. */
+  /** Milliseconds a handed-out event may stay pending before `cleanupTimeouts` fails it. */
   stepTimeoutMs?: number
-  /** Milliseconds a ready step may wait before a starvation warning is raised. */
+  /** Milliseconds after which a pending event counts as starving. */
   starvationThresholdMs?: number
 }
 
-export interface NapiBootstrapResult {
+export interface BootstrapResult {
   success: boolean
   /** `started` or `already_running`. */
   status: string
   message: string
-  /** `typescript-worker-<uuid>`. */
-  workerId: string
+  workerId?: string
 }
 
-/** Progress of a batch step that yields before it is done; the step is handed out again later. */
+/**
+ * Starts the embedded worker (templates from the shipped set, `TASKER_TEMPLATE_PATH` and
+ * `templatePath`); a second call answers `already_running`. Failures throw
+ * `Bootstrap failed: …`.
+ */
+export declare function bootstrapWorker(config?: BootstrapConfig | undefined | null): BootstrapResult
+
+/** `bootstrap_worker` of the C ABI, as text. */
+export declare function bootstrapWorkerJson(configJson?: string | undefined | null): string
+
+/** Stores the checkpoint and hands the same claim out again under a new event id. */
+export declare function checkpointYieldStepEvent(eventId: string, checkpoint: NapiCheckpointYieldData): boolean
+
+/** `checkpoint_yield_step_event` of the C ABI, as text. */
+export declare function checkpointYieldStepEventJson(eventId?: string | undefined | null, checkpointJson?: string | undefined | null): number
+
+export declare function checkStarvationWarnings(): void
+
+/** `check_starvation_warnings` of the C ABI, as text. */
+export declare function checkStarvationWarningsJson(): number
+
+export declare function cleanupTimeouts(): void
+
+/** `cleanup_timeouts` of the C ABI, as text. */
+export declare function cleanupTimeoutsJson(): number
+
+/** `data` is `{cancelled: true}`. */
+export declare function clientCancelTask(taskUuid: string): NapiClientResult
+
+/** `client_cancel_task` of the C ABI, as text. */
+export declare function clientCancelTaskJson(taskUuid?: string | undefined | null): string
+
+export declare function clientCreateTask(request: NapiTaskRequest): NapiClientResult
+
+/** `client_create_task` of the C ABI, as text. */
+export declare function clientCreateTaskJson(requestJson?: string | undefined | null): string
+
+export declare function clientGetStep(taskUuid: string, stepUuid: string): NapiClientResult
+
+export declare function clientGetStepAuditHistory(taskUuid: string, stepUuid: string): NapiClientResult
+
+/** `client_get_step_audit_history` of the C ABI, as text. */
+export declare function clientGetStepAuditHistoryJson(taskUuid?: string | undefined | null, stepUuid?: string | undefined | null): string
+
+/** `client_get_step` of the C ABI, as text. */
+export declare function clientGetStepJson(taskUuid?: string | undefined | null, stepUuid?: string | undefined | null): string
+
+export declare function clientGetTask(taskUuid: string): NapiClientResult
+
+/** `client_get_task` of the C ABI, as text. */
+export declare function clientGetTaskJson(taskUuid?: string | undefined | null): string
+
+/** `data` is `{healthy: true}`. */
+export declare function clientHealthCheck(): NapiClientResult
+
+/** `client_health_check` of the C ABI, as text. */
+export declare function clientHealthCheckJson(): string
+
+export declare function clientListTasks(params: NapiListTasksParams): NapiClientResult
+
+/** `client_list_tasks` of the C ABI, as text. */
+export declare function clientListTasksJson(paramsJson?: string | undefined | null): string
+
+export declare function clientListTaskSteps(taskUuid: string): NapiClientResult
+
+/** `client_list_task_steps` of the C ABI, as text. */
+export declare function clientListTaskStepsJson(taskUuid?: string | undefined | null): string
+
+/** Records a result; `false` for an event that is not pending. */
+export declare function completeStepEvent(eventId: string, result: NapiStepExecutionResult): boolean
+
+/** `complete_step_event` of the C ABI, as text. */
+export declare function completeStepEventJson(eventId?: string | undefined | null, resultJson?: string | undefined | null): number
+
+export declare function getFfiDispatchMetrics(): NapiDispatchMetrics
+
+/** `get_ffi_dispatch_metrics` of the C ABI, as text. */
+export declare function getFfiDispatchMetricsJson(): string
+
+/** `tasker-ts <version> (rustc <rustc --version>)`. */
+export declare function getRustVersion(): string
+
+/** `get_rust_version` of the C ABI, as text. */
+export declare function getRustVersionJson(): string
+
+/** Our crate version (semver). */
+export declare function getVersion(): string
+
+/** `get_version` of the C ABI, as text. */
+export declare function getVersionJson(): string
+
+export declare function getWorkerStatus(): WorkerStatus
+
+/** `get_worker_status` of the C ABI, as text. */
+export declare function getWorkerStatusJson(): string
+
+/** Always `true`. */
+export declare function healthCheck(): boolean
+
+/** `health_check` of the C ABI, as text. */
+export declare function healthCheckJson(): number
+
+/** `true` from bootstrap until `stopWorker` (also after the graceful transition). */
+export declare function isWorkerRunning(): boolean
+
+/** `is_worker_running` of the C ABI, as text. */
+export declare function isWorkerRunningJson(): number
+
+/**
+ * `{"code","message","recoverable"}` of this thread's last `*Json` call if it failed, else
+ * `null` (the C ABI's `legacy_last_error`).
+ */
+export declare function lastErrorJson(): string | null
+
+export declare function logDebug(message: string, fields?: LogFields | undefined | null): void
+
+/** `log_debug` of the C ABI, as text. */
+export declare function logDebugJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
+
+/** Written to stdout after bootstrap when the level passes; dropped before. */
+export declare function logError(message: string, fields?: LogFields | undefined | null): void
+
+/** `log_error` of the C ABI, as text. */
+export declare function logErrorJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
+
+export declare function logInfo(message: string, fields?: LogFields | undefined | null): void
+
+/** `log_info` of the C ABI, as text. */
+export declare function logInfoJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
+
+export declare function logTrace(message: string, fields?: LogFields | undefined | null): void
+
+/** `log_trace` of the C ABI, as text. */
+export declare function logTraceJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
+
+export declare function logWarn(message: string, fields?: LogFields | undefined | null): void
+
+/** `log_warn` of the C ABI, as text. */
+export declare function logWarnJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
+
+/** A checkpoint a batch worker yields. */
 export interface NapiCheckpointYieldData {
   stepUuid: string
   cursor: any
   itemsProcessed: number
+  /** Kept only if it is an object. */
   accumulatedResults?: any
 }
 
-/**
- * The envelope of the `client*Json` calls: as [`NapiClientResult`], with `data` as JSON text
- * (the server's snake_case JSON, exactly what `data` would hold).
- */
-export interface NapiClientJsonResult {
-  success: boolean
-  dataJson?: string
-  error?: string
-  recoverable?: boolean
-  errorCode?: string
-}
-
-/**
- * The envelope of every `client*` call, as in tasker's addon. `data` is the server's JSON
- * (snake_case keys, e.g. `data.task_uuid`); `errorCode` is this addon's addition.
- */
+/** The envelope of every `client*` call: `data` is the server's snake_case JSON. */
 export interface NapiClientResult {
   success: boolean
   data?: any
   error?: string
   recoverable?: boolean
-  /** The stable error code (`NOT_FOUND`, `INVALID_REQUEST`, …) when `success` is false. */
-  errorCode?: string
 }
 
 export interface NapiDependencyResult {
@@ -193,25 +208,22 @@ export interface NapiDependencyResult {
   errorRetryable?: boolean
 }
 
+/** The dispatch channel's pending map (events handed out, not yet completed). */
 export interface NapiDispatchMetrics {
   pendingCount: number
-  inFlightCount: number
-  completedCount: number
-  failedCount: number
-  retriedCount: number
-  checkpointCount: number
-  timedOutCount: number
-  starvationWarnings: number
-  oldestPendingAgeMs?: number
   starvationDetected: boolean
+  starvingEventCount: number
+  oldestPendingAgeMs?: number
+  newestPendingAgeMs?: number
+  oldestEventId?: string
 }
 
-/** An in-process domain event (e.g. `step.completed`, `task.completed`). */
 export interface NapiDomainEvent {
   eventId: string
   eventName: string
   eventVersion: string
   metadata: NapiDomainEventMetadata
+  /** The whole `{task_sequence_step, execution_result, payload}`. */
   payload: any
 }
 
@@ -221,14 +233,14 @@ export interface NapiDomainEventMetadata {
   stepName?: string
   namespace: string
   correlationId: string
+  /** `DateTime<Utc>` Display: `2026-01-01 00:00:01 UTC`. */
   firedAt: string
-  firedBy: string
+  firedBy?: string
 }
 
-/** Filters and pagination for `clientListTasks`. Pages are 1-based; `perPage` is 1..=100. */
 export interface NapiListTasksParams {
-  page?: number
-  perPage?: number
+  limit?: number
+  offset?: number
   namespace?: string
   status?: string
 }
@@ -236,17 +248,21 @@ export interface NapiListTasksParams {
 export interface NapiStepDefinition {
   name: string
   description?: string
-  /** The handler callable a worker registers, e.g. `ecommerce.validate_cart`. */
   handlerCallable: string
+  handlerMethod?: string
+  handlerResolver?: string
   handlerInitialization: any
+  systemDependency?: string
   dependencies: Array<string>
-  maxAttempts: number
-  retryable: boolean
-  backoffBaseMs: number
-  timeoutMs?: number
+  timeoutSeconds?: number
+  retryRetryable: boolean
+  retryMaxAttempts: number
+  retryBackoff: string
+  retryBackoffBaseMs?: number
+  retryMaxBackoffMs?: number
 }
 
-/** A ready step handed to the worker. */
+/** A step handed to the worker. */
 export interface NapiStepEvent {
   eventId: string
   taskUuid: string
@@ -254,10 +270,12 @@ export interface NapiStepEvent {
   correlationId: string
   traceId?: string
   spanId?: string
+  taskCorrelationId: string
+  parentCorrelationId?: string
   task: NapiTaskInfo
   workflowStep: NapiWorkflowStep
   stepDefinition: NapiStepDefinition
-  /** Keyed by dependency step name, in name order. */
+  /** Every completed ancestor, by name (name order). */
   dependencyResults: Record<string, NapiDependencyResult>
 }
 
@@ -266,7 +284,7 @@ export interface NapiStepExecutionError {
   errorType?: string
   retryable?: boolean
   statusCode?: number
-  backtrace?: Array<string>
+  backtrace?: any
   context?: any
 }
 
@@ -285,29 +303,34 @@ export interface NapiStepExecutionResult {
   stepUuid: string
   success: boolean
   result: any
-  /** `completed`, `failed` (retryable failure) or `error` (permanent). */
   status: string
   metadata: NapiStepExecutionMetadata
   error?: NapiStepExecutionError
   orchestrationMetadata?: any
 }
 
+/** Dates are `NaiveDateTime` Display (`2026-01-01 00:00:01.5`, no zone). */
 export interface NapiTaskInfo {
   taskUuid: string
+  namedTaskUuid: string
   name: string
   namespace: string
   version: string
-  context: any
+  context?: any
   correlationId: string
   parentCorrelationId?: string
-  initiator: string
-  sourceSystem: string
-  reason: string
-  priority?: number
+  complete: boolean
+  priority: number
+  initiator?: string
+  sourceSystem?: string
+  reason?: string
+  tags?: any
+  identityHash: string
   createdAt: string
+  updatedAt: string
+  requestedAt: string
 }
 
-/** A task to create, validated against its template. */
 export interface NapiTaskRequest {
   name: string
   namespace: string
@@ -321,57 +344,66 @@ export interface NapiTaskRequest {
   correlationId?: string
   parentCorrelationId?: string
   idempotencyKey?: string
-  options?: any
-  /**
-   * When the caller asked (RFC 3339 or naive ISO 8601); absent means "now" by the engine's
-   * clock. The core parses it.
-   */
-  requestedAt?: string
-}
-
-export interface NapiWorkerStatus {
-  success: boolean
-  running: boolean
-  /** `running`, `stopped`, `not_running`, `shutting_down`. */
-  status: string
-  workerId?: string
-  /** Steps handed out and not yet completed. */
-  inFlight: number
 }
 
 export interface NapiWorkflowStep {
   workflowStepUuid: string
   taskUuid: string
+  namedStepUuid: string
   name: string
-  attempts: number
-  maxAttempts: number
+  templateStepName: string
   retryable: boolean
+  maxAttempts: number
+  /** Runs before this one (0 on the first run). */
+  attempts: number
+  inProcess: boolean
+  processed: boolean
   inputs?: any
-  /** Checkpoint carried over from earlier `checkpointYieldStepEvent` calls, if any. */
-  checkpoint?: NapiCheckpointYieldData
+  results?: any
+  backoffRequestSeconds?: number
+  processedAt?: string
+  lastAttemptedAt?: string
   createdAt: string
+  updatedAt: string
+  /** The stored checkpoint record, or in a continuation the yielded data (snake_case keys). */
+  checkpoint?: any
 }
 
-/** The next in-process domain event, or `null` when idle. */
+/** The next in-process (`fast` / `broadcast`) domain event, or `null`. */
 export declare function pollInProcessEvents(): NapiDomainEvent | null
 
-/** `pollInProcessEvents`, the event as JSON text (`null` when idle). */
+/** `poll_in_process_events` of the C ABI, as text. */
 export declare function pollInProcessEventsJson(): string | null
 
-/** The next ready step, or `null` when idle. */
+/** The next step (claimed), or `null` when idle. */
 export declare function pollStepEvents(): NapiStepEvent | null
 
-/** `pollStepEvents`, the event as JSON text (`null` when idle). */
+/** `poll_step_events` of the C ABI, as text. */
 export declare function pollStepEventsJson(): string | null
 
 /** Stops the worker and discards its state (`status: 'not_running'` if there was none). */
-export declare function stopWorker(): NapiWorkerStatus
+export declare function stopWorker(): WorkerStatus
+
+/** `stop_worker` of the C ABI, as text. */
+export declare function stopWorkerJson(): string
 
 /**
- * Test-only: panics inside the core, to prove that a panic comes out as a JS error with
- * code `INTERNAL` and the process lives on. Exported by every build so that `index.d.ts`
- * does not depend on features; without the `test-hooks` feature it throws `INVALID_STATE`.
+ * Harness only: with cargo feature `test-hooks` it panics inside the core (thrown as `INTERNAL`,
+ * the process lives on); without it, it throws `INVALID_STATE`. Exported by every build so that
+ * `index.d.ts` does not depend on features.
  */
 export declare function testPanic(message: string): void
 
-export declare function transitionToGracefulShutdown(): NapiWorkerStatus
+/** Stops handing out steps; the worker stays bootstrapped. */
+export declare function transitionToGracefulShutdown(): WorkerStatus
+
+/** `transition_to_graceful_shutdown` of the C ABI, as text. */
+export declare function transitionToGracefulShutdownJson(): string
+
+export interface WorkerStatus {
+  success: boolean
+  running: boolean
+  workerId?: string
+  status?: string
+  environment?: string
+}

@@ -1,584 +1,390 @@
-//! The C ABI as koffi sees it: the `extern "C"` functions called directly, with raw pointers.
-//!
-//! The worker slot and the live-string counter are process-global, so every test takes
-//! [`serial`] first and runs alone; each test also checks that it freed every string it got.
-//! Each test starts with no worker; only the round trip bootstraps one (and stops it).
+//! Every C symbol against the historical shapes of legacy-abi.md (tasker fe86d180): results,
+//! error texts, ints, NULL handling, the last error and the live-string counter. The symbols
+//! share the process-global worker, so the tests take one lock.
 
 use std::ffi::{c_char, CStr, CString};
-use std::ptr;
-use std::sync::{Mutex, MutexGuard};
+use std::ptr::null;
+use std::sync::Mutex;
 
 use serde_json::{json, Value};
 use tasker_legacy::*;
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// Runs a test alone, and fails it if it leaked a string.
-struct Serial {
-    _guard: MutexGuard<'static, ()>,
-    live_at_start: u64,
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    let guard = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    std::env::set_var("TASKER_LOG_LEVEL", "off");
+    // Each test starts without a worker.
+    text(stop_worker());
+    guard
 }
 
-fn serial() -> Serial {
-    let guard = SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    // A worker left behind would change the "before bootstrap" answers.
-    let _ = take(stop_worker());
-    let _ = take(legacy_last_error());
-    Serial {
-        _guard: guard,
-        live_at_start: legacy_live_strings(),
-    }
+fn c(s: &str) -> CString {
+    CString::new(s).unwrap()
 }
 
-impl Drop for Serial {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            assert_eq!(
-                legacy_live_strings(),
-                self.live_at_start,
-                "a string handed out by the library was not freed"
-            );
-        }
-    }
-}
-
-/// Copies and frees a returned string; `None` for NULL.
+/// Takes a returned string (and frees it), `None` for NULL.
 fn take(ptr: *mut c_char) -> Option<String> {
     if ptr.is_null() {
         return None;
     }
-    // SAFETY: a non-NULL string just returned by the library.
-    let text = unsafe { CStr::from_ptr(ptr) }
-        .to_str()
-        .expect("UTF-8")
-        .to_owned();
-    // SAFETY: returned by the library, freed exactly once.
+    // SAFETY: a string this library just returned.
+    let s = unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned();
+    // SAFETY: freed exactly once.
     unsafe { free_rust_string(ptr) };
-    Some(text)
+    Some(s)
 }
 
-/// Parses and frees a returned JSON envelope (never NULL).
-fn envelope(ptr: *mut c_char) -> Value {
-    let text = take(ptr).expect("an envelope, not NULL");
-    serde_json::from_str(&text).expect("the envelope is JSON")
+fn text(ptr: *mut c_char) -> String {
+    take(ptr).expect("a string")
+}
+
+fn json_of(ptr: *mut c_char) -> Value {
+    serde_json::from_str(&text(ptr)).unwrap()
 }
 
 fn last_error() -> Option<Value> {
-    take(legacy_last_error()).map(|text| serde_json::from_str(&text).expect("JSON"))
+    take(legacy_last_error()).map(|s| serde_json::from_str(&s).unwrap())
 }
 
-fn c(text: &str) -> CString {
-    CString::new(text).unwrap()
-}
-
-const NOT_UTF8: &[u8] = b"\xff\xfe\0";
-
-fn not_utf8() -> *const c_char {
-    NOT_UTF8.as_ptr().cast()
-}
-
-fn error_envelope(code: &str, error: &str, recoverable: bool) -> Value {
-    json!({"success": false, "error": error, "recoverable": recoverable, "code": code})
-}
-
-fn worker_not_running() -> Value {
-    error_envelope(
-        "WORKER_NOT_RUNNING",
-        "Worker not initialized — call bootstrapWorker() first",
-        true,
-    )
-}
-
-fn invalid(message: &str) -> Value {
-    error_envelope(
-        "INVALID_REQUEST",
-        &format!("Invalid argument: {message}"),
-        false,
-    )
-}
-
-fn task_request() -> Value {
-    json!({
-        "name": "order_processing",
-        "namespace": "ecommerce",
-        "version": "1.0.0",
-        "context": {"order_id": 1},
-        "initiator": "test",
-        "source_system": "legacy-ffi",
-        "reason": "abi test",
-    })
-}
-
-fn step_result() -> Value {
-    json!({
-        "step_uuid": "00000000-0000-4000-8000-000000000000",
-        "success": true,
-        "result": {"ok": true},
-        "status": "completed",
-        "metadata": {"execution_time_ms": 3, "completed_at": "2026-01-01T00:00:00Z"},
-    })
-}
-
-fn checkpoint() -> Value {
-    json!({
-        "step_uuid": "00000000-0000-4000-8000-000000000000",
-        "cursor": {"offset": 10},
-        "items_processed": 10,
-    })
-}
-
-const UUID: &str = "00000000-0000-4000-8000-000000000000";
-
-#[test]
-fn version_and_health_need_no_worker() {
-    let _serial = serial();
-    let version = take(get_version()).unwrap();
-    assert_eq!(version.split('.').count(), 3, "semver: {version}");
-    let rust_version = take(get_rust_version()).unwrap();
-    assert!(rust_version.contains("rustc"), "{rust_version}");
-    assert_eq!(health_check(), 1);
-    assert_eq!(last_error(), None);
-}
-
-#[test]
-fn before_bootstrap_status_calls_succeed_with_exact_envelopes() {
-    let _serial = serial();
-    assert_eq!(is_worker_running(), 0);
-    assert_eq!(
-        take(get_worker_status()).unwrap(),
-        r#"{"success":true,"data":{"success":true,"running":false,"status":"stopped","worker_id":null,"in_flight":0}}"#
-    );
-    assert_eq!(
-        take(stop_worker()).unwrap(),
-        r#"{"success":true,"data":{"success":true,"running":false,"status":"not_running","worker_id":null,"in_flight":0}}"#
-    );
-    assert_eq!(last_error(), None);
-}
-
-#[test]
-fn before_bootstrap_envelope_calls_fail_with_worker_not_running() {
-    let _serial = serial();
-    let request = c(&task_request().to_string());
-    let uuid = c(UUID);
-    let params = c(r#"{"page":1,"per_page":10}"#);
-    // SAFETY (all calls below): valid C strings or NULL.
-    let envelopes = unsafe {
-        [
-            transition_to_graceful_shutdown(),
-            get_ffi_dispatch_metrics(),
-            client_create_task(request.as_ptr()),
-            client_get_task(uuid.as_ptr()),
-            client_list_tasks(params.as_ptr()),
-            client_list_tasks(ptr::null()),
-            client_cancel_task(uuid.as_ptr()),
-            client_list_task_steps(uuid.as_ptr()),
-            client_get_step(uuid.as_ptr(), uuid.as_ptr()),
-            client_get_step_audit_history(uuid.as_ptr(), uuid.as_ptr()),
-            client_health_check(),
-        ]
-    };
-    for ptr in envelopes {
-        assert_eq!(envelope(ptr), worker_not_running());
-    }
-    assert_eq!(
-        take(legacy_last_error()).unwrap(),
-        r#"{"success":false,"error":"Worker not initialized — call bootstrapWorker() first","recoverable":true,"code":"WORKER_NOT_RUNNING"}"#
-    );
-}
-
-#[test]
-fn before_bootstrap_int_and_nullable_calls_fail_through_the_last_error() {
-    let _serial = serial();
-    let id = c(UUID);
-    let result = c(&step_result().to_string());
-    let data = c(&checkpoint().to_string());
-
-    assert!(poll_step_events().is_null());
-    assert_eq!(last_error(), Some(worker_not_running()));
-    assert!(poll_in_process_events().is_null());
-    assert_eq!(last_error(), Some(worker_not_running()));
-    // SAFETY: valid C strings.
-    assert_eq!(
-        unsafe { complete_step_event(id.as_ptr(), result.as_ptr()) },
-        -1
-    );
-    assert_eq!(last_error(), Some(worker_not_running()));
-    // SAFETY: valid C strings.
-    assert_eq!(
-        unsafe { checkpoint_yield_step_event(id.as_ptr(), data.as_ptr()) },
-        -1
-    );
-    assert_eq!(last_error(), Some(worker_not_running()));
-    assert_eq!(check_starvation_warnings(), -1);
-    assert_eq!(last_error(), Some(worker_not_running()));
-    assert_eq!(cleanup_timeouts(), -1);
-    assert_eq!(last_error(), Some(worker_not_running()));
-}
-
-#[test]
-fn logging_works_without_a_worker() {
-    let _serial = serial();
-    let message = c("hello from the abi test");
-    let fields = c(r#"{"n":1,"s":"x"}"#);
-    let null_fields = c("null");
-    type LogFn = unsafe extern "C" fn(*const c_char, *const c_char) -> std::ffi::c_int;
-    let log_fns: [LogFn; 5] = [log_error, log_warn, log_info, log_debug, log_trace];
-    for log in log_fns {
-        // SAFETY: valid C strings or NULL.
-        unsafe {
-            assert_eq!(log(message.as_ptr(), ptr::null()), 0);
-            assert_eq!(log(message.as_ptr(), fields.as_ptr()), 0);
-            assert_eq!(log(message.as_ptr(), null_fields.as_ptr()), 0);
-        }
-        assert_eq!(last_error(), None);
-    }
-    let array = c("[1,2]");
-    // SAFETY: valid C strings.
-    assert_eq!(unsafe { log_info(message.as_ptr(), array.as_ptr()) }, -1);
-    assert_eq!(
-        last_error(),
-        Some(invalid("log fields must be an object, got array"))
-    );
-}
-
-#[test]
-fn a_null_required_argument_is_an_invalid_request_naming_it() {
-    let _serial = serial();
-    let uuid = c(UUID);
-    let json = c("{}");
-    let null = ptr::null();
-    // SAFETY (all calls below): valid C strings or NULL.
-    unsafe {
-        assert_eq!(
-            envelope(client_create_task(null)),
-            invalid("request_json is NULL")
-        );
-        assert_eq!(
-            envelope(client_get_task(null)),
-            invalid("task_uuid is NULL")
-        );
-        assert_eq!(
-            envelope(client_cancel_task(null)),
-            invalid("task_uuid is NULL")
-        );
-        assert_eq!(
-            envelope(client_list_task_steps(null)),
-            invalid("task_uuid is NULL")
-        );
-        assert_eq!(
-            envelope(client_get_step(null, uuid.as_ptr())),
-            invalid("task_uuid is NULL")
-        );
-        assert_eq!(
-            envelope(client_get_step(uuid.as_ptr(), null)),
-            invalid("step_uuid is NULL")
-        );
-        assert_eq!(
-            envelope(client_get_step_audit_history(uuid.as_ptr(), null)),
-            invalid("step_uuid is NULL")
-        );
-
-        assert_eq!(complete_step_event(null, json.as_ptr()), -1);
-        assert_eq!(last_error(), Some(invalid("event_id is NULL")));
-        assert_eq!(complete_step_event(uuid.as_ptr(), null), -1);
-        assert_eq!(last_error(), Some(invalid("result_json is NULL")));
-        assert_eq!(checkpoint_yield_step_event(null, json.as_ptr()), -1);
-        assert_eq!(last_error(), Some(invalid("event_id is NULL")));
-        assert_eq!(checkpoint_yield_step_event(uuid.as_ptr(), null), -1);
-        assert_eq!(last_error(), Some(invalid("checkpoint_json is NULL")));
-        assert_eq!(log_warn(null, null), -1);
-        assert_eq!(last_error(), Some(invalid("message is NULL")));
-    }
-}
-
-#[test]
-fn bytes_that_are_not_utf8_are_an_invalid_request() {
-    let _serial = serial();
-    let uuid = c(UUID);
-    let bad = not_utf8();
-    let utf8_error = std::str::from_utf8(&NOT_UTF8[..2]).unwrap_err();
-    let message = |arg: &str| invalid(&format!("{arg} is not valid UTF-8: {utf8_error}"));
-    // SAFETY (all calls below): NUL-terminated byte strings.
-    unsafe {
-        assert_eq!(envelope(bootstrap_worker(bad)), message("config_json"));
-        assert_eq!(envelope(client_create_task(bad)), message("request_json"));
-        assert_eq!(envelope(client_get_task(bad)), message("task_uuid"));
-        assert_eq!(envelope(client_list_tasks(bad)), message("params_json"));
-        assert_eq!(
-            envelope(client_get_step(uuid.as_ptr(), bad)),
-            message("step_uuid")
-        );
-        assert_eq!(complete_step_event(bad, uuid.as_ptr()), -1);
-        assert_eq!(last_error(), Some(message("event_id")));
-        assert_eq!(log_debug(uuid.as_ptr(), bad), -1);
-        assert_eq!(last_error(), Some(message("fields_json")));
-    }
-}
-
-#[test]
-fn malformed_json_is_an_invalid_request_with_the_serde_json_error() {
-    let _serial = serial();
-    let uuid = c(UUID);
-    let trailing = format!("{} x", task_request());
-    let cases: [(&str, &str); 4] = [
-        ("{", "task request"),
-        (&trailing, "task request"),
-        (r#"{"name": 1}"#, "task request"),
-        ("", "task request"),
-    ];
-    for (text, what) in cases {
-        let expected = serde_json::from_str::<tasker_core::dto::TaskRequest>(text).unwrap_err();
-        let input = c(text);
-        // SAFETY: a valid C string.
-        let got = envelope(unsafe { client_create_task(input.as_ptr()) });
-        assert_eq!(got, invalid(&format!("Invalid {what} JSON: {expected}")));
-    }
-    // Trailing characters after a complete request are rejected, never ignored.
-    let input = c(&trailing);
+fn bootstrap() -> Value {
+    let config = c(r#"{"seed":3,"namespace":"default","database_url":"x","log_level":"off"}"#);
     // SAFETY: a valid C string.
-    let got = envelope(unsafe { client_create_task(input.as_ptr()) });
-    assert!(got["error"].as_str().unwrap().starts_with(
-        "Invalid argument: Invalid task request JSON: trailing characters at line 1 column"
-    ));
+    json_of(unsafe { bootstrap_worker(config.as_ptr()) })
+}
 
-    let bad = c(r#"{"bogus":1}"#);
-    let garbage = c("[1,");
-    // SAFETY (all calls below): valid C strings.
-    unsafe {
-        let got = envelope(bootstrap_worker(bad.as_ptr()));
-        assert!(got["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("Invalid argument: Invalid config JSON: unknown field `bogus`"));
-        assert_eq!(got["code"], "INVALID_REQUEST");
-        let got = envelope(client_list_tasks(bad.as_ptr()));
-        assert!(got["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("Invalid argument: Invalid list params JSON: unknown field `bogus`"));
+const ORDER: &str = r#"{"name":"order_processing","namespace":"ecommerce","version":"1.0.0","context":{"order_id":1},"initiator":"t","source_system":"s","reason":"r"}"#;
 
-        assert_eq!(complete_step_event(uuid.as_ptr(), garbage.as_ptr()), -1);
-        let error = last_error().unwrap();
-        assert!(error["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("Invalid argument: Invalid step result JSON: "));
-        assert_eq!(
-            checkpoint_yield_step_event(uuid.as_ptr(), garbage.as_ptr()),
-            -1
-        );
-        let error = last_error().unwrap();
-        assert!(error["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("Invalid argument: Invalid checkpoint JSON: "));
-        assert_eq!(log_error(uuid.as_ptr(), garbage.as_ptr()), -1);
-        let error = last_error().unwrap();
-        assert!(error["error"]
-            .as_str()
-            .unwrap()
-            .starts_with("Invalid argument: Invalid log fields JSON: "));
-    }
+fn create_order() -> Value {
+    let request = c(ORDER);
+    // SAFETY: a valid C string.
+    json_of(unsafe { client_create_task(request.as_ptr()) })
 }
 
 #[test]
-fn the_last_error_is_taken_once_cleared_by_the_next_call_and_per_thread() {
-    let _serial = serial();
-    assert_eq!(last_error(), None);
-
-    let failed = take(client_health_check()).unwrap();
-    assert_eq!(take(legacy_last_error()).as_deref(), Some(failed.as_str()));
-    assert_eq!(last_error(), None, "taking the last error clears it");
-
-    let _ = take(client_health_check());
+fn versions_and_health_work_without_a_worker() {
+    let _l = lock();
+    let version = text(get_version());
+    assert!(version.split('.').count() == 3, "{version}");
+    assert!(text(get_rust_version()).starts_with(&format!("tasker-ts {version} (rustc rustc ")));
+    assert_eq!(health_check(), 1);
     assert_eq!(is_worker_running(), 0);
-    assert_eq!(
-        last_error(),
-        None,
-        "a successful call clears the last error"
-    );
-
-    let _ = take(client_health_check());
-    let other_thread = std::thread::spawn(|| take(legacy_last_error()))
-        .join()
-        .unwrap();
-    assert_eq!(
-        other_thread, None,
-        "the last error belongs to the failing thread"
-    );
-    assert_eq!(last_error(), Some(worker_not_running()));
-
-    // The bookkeeping symbols leave it alone.
-    let _ = take(client_health_check());
-    let _ = legacy_live_strings();
-    // SAFETY: NULL is accepted.
-    unsafe { free_rust_string(ptr::null_mut()) };
-    assert_eq!(last_error(), Some(worker_not_running()));
 }
 
 #[test]
-fn every_string_handed_out_is_counted_until_freed() {
-    let _serial = serial();
-    let start = legacy_live_strings();
-    let strings = [get_version(), get_rust_version(), get_worker_status()];
-    assert_eq!(legacy_live_strings(), start + 3);
-    for ptr in strings {
-        // SAFETY: returned by the library, freed once.
-        unsafe { free_rust_string(ptr) };
-    }
-    assert_eq!(legacy_live_strings(), start);
-    // SAFETY: NULL is ignored.
-    unsafe { free_rust_string(ptr::null_mut()) };
-    assert_eq!(legacy_live_strings(), start);
-    // NULL results are not counted.
+fn lifecycle_objects_are_flat_as_tasker_wrote_them() {
+    let _l = lock();
+    assert_eq!(
+        json_of(get_worker_status()),
+        json!({"running":false,"status":"stopped","success":true})
+    );
+    assert_eq!(
+        json_of(stop_worker()),
+        json!({"message":"Worker was not running","status":"not_running","success":true})
+    );
+    assert_eq!(
+        text(transition_to_graceful_shutdown()),
+        r#"{"error":"Failed to transition: Worker not initialized. Call bootstrap_worker first.","success":false}"#
+    );
+    assert_eq!(
+        text(get_ffi_dispatch_metrics()),
+        r#"{"error":"Failed to get metrics: Worker not initialized. Call bootstrap_worker first.","success":false}"#
+    );
+    let started = bootstrap();
+    assert_eq!(started["status"], "started");
+    assert_eq!(
+        started["message"],
+        "TypeScript worker system started successfully"
+    );
+    let worker_id = started["worker_id"].as_str().unwrap().to_owned();
+    assert!(worker_id.starts_with("typescript-worker-"));
+    // Already running: answered before the config is parsed (this one is not even JSON).
+    let junk = c("{not json");
+    // SAFETY: a valid C string.
+    let again = json_of(unsafe { bootstrap_worker(junk.as_ptr()) });
+    assert_eq!(
+        again,
+        json!({"message":"Worker is already running","status":"already_running","success":true})
+    );
+    let status = json_of(get_worker_status());
+    assert_eq!(
+        (
+            status["running"].clone(),
+            status["worker_core_status"].clone()
+        ),
+        (json!(true), json!("Running"))
+    );
+    assert!(status.get("status").is_none() && status["supported_namespaces"].is_array());
+    let transition = json_of(transition_to_graceful_shutdown());
+    assert_eq!(
+        transition,
+        json!({"message":"Transitioning to graceful shutdown","status":"transitioning","success":true,"worker_id":worker_id})
+    );
+    assert_eq!(is_worker_running(), 1);
+    assert_eq!(
+        json_of(get_worker_status())["worker_core_status"],
+        "Stopped"
+    );
+    assert_eq!(
+        json_of(stop_worker()),
+        json!({"message":"Worker stopped successfully","status":"stopped","success":true,"worker_id":worker_id})
+    );
+    assert_eq!(is_worker_running(), 0);
+}
+
+#[test]
+fn bootstrap_errors_carry_tasker_prefixes() {
+    let _l = lock();
+    let bad = c("[1");
+    // SAFETY: a valid C string.
+    let err = text(unsafe { bootstrap_worker(bad.as_ptr()) });
+    assert!(
+        err.starts_with(r#"{"error":"Bootstrap failed: Invalid argument: Invalid config JSON: "#),
+        "{err}"
+    );
+    let wrong_type = c(r#"{"seed":"seven"}"#);
+    // SAFETY: a valid C string.
+    let err = json_of(unsafe { bootstrap_worker(wrong_type.as_ptr()) });
+    assert_eq!(err["success"], false);
+    assert_eq!(last_error().unwrap()["code"], "INVALID_REQUEST");
+    let not_utf8 = [0xffu8, 0];
+    // SAFETY: NUL-terminated bytes.
+    let err = text(unsafe { bootstrap_worker(not_utf8.as_ptr().cast()) });
+    assert_eq!(
+        err,
+        r#"{"error":"Invalid UTF-8 in config_json","success":false}"#
+    );
+    // SAFETY: NULL is a valid config (none).
+    assert_eq!(
+        json_of(unsafe { bootstrap_worker(null()) })["status"],
+        "started"
+    );
+}
+
+#[test]
+fn polls_return_null_when_idle_and_on_errors_with_the_error_kept() {
+    let _l = lock();
     assert!(poll_step_events().is_null());
-    assert_eq!(legacy_live_strings(), start);
-    let _ = last_error();
+    assert_eq!(last_error().unwrap()["code"], "WORKER_NOT_RUNNING");
+    assert!(poll_in_process_events().is_null());
+    bootstrap();
+    assert!(poll_step_events().is_null());
+    assert_eq!(last_error(), None, "a successful call clears it");
+    assert_eq!(check_starvation_warnings(), 0);
+    assert_eq!(cleanup_timeouts(), 0);
 }
 
 #[test]
-fn concurrent_callers_free_everything_they_get() {
-    let _serial = serial();
-    let threads: Vec<_> = (0..8)
-        .map(|_| {
-            std::thread::spawn(|| {
-                for _ in 0..200 {
-                    assert!(take(get_version()).is_some());
-                    let _ = envelope(client_health_check());
-                    assert_eq!(last_error(), Some(worker_not_running()));
-                }
-            })
-        })
-        .collect();
-    for thread in threads {
-        thread.join().unwrap();
-    }
-}
+fn a_step_event_has_the_historical_dto_and_completions_answer_one_zero_minus_one() {
+    let _l = lock();
+    let fake = c("00000000-0000-0000-0000-000000000000");
+    let ok = c(r#"{"success":true,"result":{}}"#);
+    // SAFETY: valid C strings.
+    assert_eq!(
+        unsafe { complete_step_event(fake.as_ptr(), ok.as_ptr()) },
+        -1,
+        "no worker"
+    );
+    bootstrap();
+    let task = create_order();
+    assert_eq!(task["success"], true);
+    let event = json_of(poll_step_events());
+    let keys: Vec<&String> = event.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 12);
+    assert!(
+        event["task"]["created_at"].as_str().unwrap().contains(' '),
+        "NaiveDateTime Display"
+    );
+    assert_eq!(event["workflow_step"]["attempts"], 0);
+    let handler = event["step_definition"]["handler"].as_object().unwrap();
+    assert!(!handler.contains_key("method") && !handler.contains_key("resolver"));
+    assert_eq!(event["step_definition"]["retry"]["backoff"], "exponential");
+    let metrics = json_of(get_ffi_dispatch_metrics());
+    assert_eq!(metrics["pending_count"], 1);
+    assert_eq!(metrics["oldest_event_id"], event["event_id"]);
 
-#[test]
-fn a_seeded_worker_round_trip_through_the_abi_frees_every_string() {
-    let _serial = serial();
-    let config = c(r#"{"seed":7}"#);
-    // SAFETY (all calls below): valid C strings or NULL.
+    let id = c(event["event_id"].as_str().unwrap());
+    let bad_id = c("xyz");
+    let bad_json = c("{");
+    let missing_retryable = c(r#"{"success":false,"error":{"message":"m"}}"#);
+    let result = c(&json!({"step_uuid": event["step_uuid"], "success": true, "result": {"ok": 1}, "status": "completed",
+        "metadata": {"execution_time_ms": 3, "handler_name": "ignored", "retryable": false}}).to_string());
+    // SAFETY: valid C strings throughout.
     unsafe {
-        let started = envelope(bootstrap_worker(config.as_ptr()));
-        assert_eq!(started["success"], true, "{started}");
-        assert_eq!(started["data"]["status"], "started");
-        let worker_id = started["data"]["worker_id"].as_str().unwrap().to_owned();
-        assert!(worker_id.starts_with("typescript-worker-"), "{worker_id}");
-        let again = envelope(bootstrap_worker(ptr::null()));
-        assert_eq!(again["data"]["status"], "already_running");
-        assert_eq!(is_worker_running(), 1);
-
-        let request = c(&task_request().to_string());
-        let created = envelope(client_create_task(request.as_ptr()));
-        assert_eq!(created["success"], true, "{created}");
-        let task_uuid = c(created["data"]["task_uuid"].as_str().unwrap());
-        let fetched = envelope(client_get_task(task_uuid.as_ptr()));
-        assert_eq!(fetched["data"]["task_uuid"], created["data"]["task_uuid"]);
-        let listed = envelope(client_list_tasks(ptr::null()));
-        assert_eq!(listed["data"]["pagination"]["total_count"], 1);
-        let steps = envelope(client_list_task_steps(task_uuid.as_ptr()));
-        assert!(steps["data"].is_array());
-
-        let event = take(poll_step_events()).expect("a ready step");
-        assert_eq!(last_error(), None);
-        let event: Value = serde_json::from_str(&event).unwrap();
-        let event_id = c(event["event_id"].as_str().unwrap());
-        let mut result = step_result();
-        result["step_uuid"] = event["step_uuid"].clone();
-        let result = c(&result.to_string());
-        assert_eq!(complete_step_event(event_id.as_ptr(), result.as_ptr()), 1);
-        assert_eq!(last_error(), None);
-        let unknown = c(UUID);
-        assert_eq!(complete_step_event(unknown.as_ptr(), result.as_ptr()), 0);
-        assert_eq!(last_error(), None, "false is an answer, not a failure");
-        let not_a_uuid = c("not-a-uuid");
-        assert_eq!(
-            complete_step_event(not_a_uuid.as_ptr(), result.as_ptr()),
-            -1
-        );
-        let error = last_error().unwrap();
-        assert_eq!(error["code"], "INVALID_REQUEST");
-        assert!(error["error"]
+        assert_eq!(complete_step_event(bad_id.as_ptr(), result.as_ptr()), -1);
+        assert!(last_error().unwrap()["message"]
             .as_str()
             .unwrap()
             .starts_with("Invalid argument: Invalid event ID: "));
+        assert_eq!(complete_step_event(id.as_ptr(), bad_json.as_ptr()), -1);
+        assert_eq!(
+            complete_step_event(id.as_ptr(), missing_retryable.as_ptr()),
+            -1
+        );
+        assert_eq!(complete_step_event(null(), result.as_ptr()), -1);
+        assert_eq!(complete_step_event(id.as_ptr(), result.as_ptr()), 1);
+        assert_eq!(
+            complete_step_event(id.as_ptr(), result.as_ptr()),
+            0,
+            "only once"
+        );
+        assert_eq!(complete_step_event(fake.as_ptr(), result.as_ptr()), 0);
+    }
+    let next = json_of(poll_step_events());
+    let dep = &next["dependency_results"]["validate_cart"];
+    assert_eq!(
+        (dep["result"].clone(), dep["error"].clone()),
+        (json!({"ok": 1}), json!(null))
+    );
+}
 
-        let step_uuid = c(event["step_uuid"].as_str().unwrap());
-        let step = envelope(client_get_step(task_uuid.as_ptr(), step_uuid.as_ptr()));
-        assert_eq!(step["success"], true, "{step}");
-        let history = envelope(client_get_step_audit_history(
-            task_uuid.as_ptr(),
-            step_uuid.as_ptr(),
-        ));
-        assert!(history["data"].is_array(), "{history}");
-        let missing = envelope(client_get_task(unknown.as_ptr()));
-        assert_eq!(missing["success"], false);
-        assert_eq!(missing["code"], "NOT_FOUND");
+#[test]
+fn checkpoint_yield_redispatches_under_a_new_event_id() {
+    let _l = lock();
+    bootstrap();
+    create_order();
+    let event = json_of(poll_step_events());
+    let id = c(event["event_id"].as_str().unwrap());
+    let data = c(
+        &json!({"step_uuid": event["step_uuid"], "cursor": 5, "items_processed": 5}).to_string(),
+    );
+    let no_cursor = c(&json!({"step_uuid": event["step_uuid"], "items_processed": 5}).to_string());
+    // SAFETY: valid C strings.
+    unsafe {
+        assert_eq!(
+            checkpoint_yield_step_event(id.as_ptr(), no_cursor.as_ptr()),
+            -1,
+            "cursor is required"
+        );
+        assert_eq!(checkpoint_yield_step_event(id.as_ptr(), data.as_ptr()), 1);
+        assert_eq!(checkpoint_yield_step_event(id.as_ptr(), data.as_ptr()), 0);
+    }
+    let again = json_of(poll_step_events());
+    assert_ne!(again["event_id"], event["event_id"]);
+    assert_eq!(
+        again["workflow_step"]["checkpoint"],
+        json!({"step_uuid": event["step_uuid"], "cursor": 5, "items_processed": 5, "accumulated_results": null})
+    );
+}
 
-        while let Some(domain_event) = take(poll_in_process_events()) {
-            assert!(serde_json::from_str::<Value>(&domain_event).is_ok());
-        }
-        assert_eq!(last_error(), None);
-        assert_eq!(envelope(get_ffi_dispatch_metrics())["success"], true);
-        assert_eq!(check_starvation_warnings(), 0);
-        assert_eq!(cleanup_timeouts(), 0);
-        assert_eq!(envelope(client_health_check())["data"]["healthy"], true);
-        assert_eq!(envelope(get_worker_status())["data"]["running"], true);
-        assert_eq!(envelope(transition_to_graceful_shutdown())["success"], true);
-        let stopped = envelope(stop_worker());
-        assert_eq!(stopped["data"]["running"], false);
-        assert_eq!(stopped["data"]["status"], "stopped");
-        assert_eq!(is_worker_running(), 0);
+#[test]
+fn client_calls_use_the_envelope_and_tasker_error_texts() {
+    let _l = lock();
+    let bad = c("not-a-uuid");
+    let zero = c("00000000-0000-0000-0000-000000000000");
+    // SAFETY: valid C strings throughout.
+    unsafe {
+        assert_eq!(
+            text(client_get_task(bad.as_ptr())),
+            r#"{"error":"client_get_task failed: Invalid argument: Invalid UUID: invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1","success":false}"#
+        );
+        assert_eq!(
+            text(client_get_task(zero.as_ptr())),
+            r#"{"error":"client_get_task failed: Worker not initialized. Call bootstrap_worker first.","success":false}"#
+        );
+        assert_eq!(
+            text(client_get_task(null())),
+            r#"{"error":"client_get_task: null pointer received","success":false}"#
+        );
+        assert!(text(client_get_step(zero.as_ptr(), bad.as_ptr())).contains("Invalid step UUID"));
+    }
+    bootstrap();
+    assert_eq!(
+        text(client_health_check()),
+        r#"{"data":{"healthy":true},"success":true}"#
+    );
+    let task = create_order()["data"].clone();
+    assert_eq!(
+        (
+            task["name"].clone(),
+            task["namespace"].clone(),
+            task["version"].clone()
+        ),
+        (
+            json!("order_processing"),
+            json!("ecommerce"),
+            json!("1.0.0")
+        )
+    );
+    let uuid = c(task["task_uuid"].as_str().unwrap());
+    let params = c(r#"{"limit":50,"offset":0,"namespace":null}trailing"#);
+    // SAFETY: valid C strings throughout.
+    unsafe {
+        let list = json_of(client_list_tasks(params.as_ptr()));
+        assert_eq!(list["data"]["pagination"]["total_count"], 1);
+        let steps = json_of(client_list_task_steps(uuid.as_ptr()))["data"].clone();
+        assert_eq!(steps[0]["name"], "validate_cart");
+        let step = c(steps[0]["step_uuid"].as_str().unwrap());
+        let one = json_of(client_get_step(uuid.as_ptr(), step.as_ptr()));
+        assert_eq!(one["data"]["current_state"], "enqueued");
+        assert_eq!(
+            json_of(client_get_step_audit_history(uuid.as_ptr(), step.as_ptr()))["data"],
+            json!([])
+        );
+        assert_eq!(
+            text(client_get_task(zero.as_ptr())),
+            r#"{"error":"Task 00000000-0000-0000-0000-000000000000 not found","recoverable":false,"success":false}"#
+        );
+        assert_eq!(
+            text(client_cancel_task(uuid.as_ptr())),
+            r#"{"data":{"cancelled":true},"success":true}"#
+        );
+        let bad_page = c(r#"{"limit":0}"#);
+        assert_eq!(
+            text(client_list_tasks(bad_page.as_ptr())),
+            r#"{"error":"Validation error: per_page must be between 1 and 100","recoverable":false,"success":false}"#
+        );
     }
 }
 
-#[cfg(feature = "test-hooks")]
 #[test]
-fn a_panic_in_the_core_is_an_internal_error_and_the_library_lives_on() {
-    let _serial = serial();
-    let message = c("boom");
+fn requested_at_with_a_zone_is_accepted_in_the_fixed_build() {
+    let _l = lock();
+    bootstrap();
+    let request = c(&ORDER.replace(
+        "\"reason\":\"r\"",
+        "\"reason\":\"r\",\"requested_at\":\"2026-01-01T10:00:00.000Z\"",
+    ));
     // SAFETY: a valid C string.
-    let got = envelope(unsafe { legacy_test_panic(message.as_ptr()) });
-    assert_eq!(
-        got,
-        error_envelope(
-            "INTERNAL",
-            "Internal error: panic in core: deliberate test panic: boom",
-            true
-        )
-    );
-    assert_eq!(last_error(), Some(got));
-    // The next calls behave as before.
-    assert_eq!(is_worker_running(), 0);
-    assert!(take(get_version()).is_some());
-    // SAFETY: NULL is rejected before the core is reached.
-    assert_eq!(
-        envelope(unsafe { legacy_test_panic(ptr::null()) }),
-        invalid("message is NULL")
-    );
+    let created = json_of(unsafe { client_create_task(request.as_ptr()) });
+    #[cfg(not(feature = "tas283-unfixed"))]
+    assert_eq!(created["success"], true);
+    #[cfg(feature = "tas283-unfixed")]
+    assert!(created["error"].as_str().unwrap().starts_with(
+        "client_create_task failed: Invalid argument: Invalid task request JSON: trailing input at line 1 column "
+    ));
 }
 
-/// TAS-283 as recorded: the historical `requested_at: NaiveDateTime` rejects the `Z` of
-/// `Date.prototype.toISOString()`, and the binding reports it as the ticket did.
-#[cfg(feature = "tas283-unfixed")]
 #[test]
-fn tas283_unfixed_reports_trailing_input_for_an_iso_timestamp_with_z() {
-    let _serial = serial();
-    let mut request = task_request();
-    request["requested_at"] = json!("2026-01-01T00:00:00.000Z");
-    let text = request.to_string();
-    let column = text.find(".000Z").unwrap() + ".000Z".len() + 1;
-    let request = c(&text);
-    // SAFETY: a valid C string.
-    let got = envelope(unsafe { client_create_task(request.as_ptr()) });
-    assert_eq!(
-        got,
-        invalid(&format!(
-            "Invalid task request JSON: trailing input at line 1 column {column}"
-        ))
-    );
+fn logging_accepts_any_field_values_and_reports_bad_fields() {
+    let _l = lock();
+    let message = c("hello");
+    let fields = c(r#"{"test_key":"test_value","numeric":42}"#);
+    let bad = c("[1,2");
+    // SAFETY: valid C strings throughout.
+    unsafe {
+        assert_eq!(
+            log_info(message.as_ptr(), fields.as_ptr()),
+            0,
+            "before bootstrap: dropped, not an error"
+        );
+        assert_eq!(log_error(message.as_ptr(), null()), 0);
+        assert_eq!(log_warn(message.as_ptr(), bad.as_ptr()), -1);
+        assert_eq!(log_debug(null(), null()), -1);
+        assert_eq!(log_trace(message.as_ptr(), null()), 0);
+    }
+}
+
+#[test]
+fn every_returned_string_can_be_freed_and_the_counter_returns() {
+    let _l = lock();
+    let before = legacy_live_strings();
+    let s = get_version();
+    assert_eq!(legacy_live_strings(), before + 1);
+    // SAFETY: freed once; NULL is ignored.
+    unsafe {
+        free_rust_string(s);
+        free_rust_string(std::ptr::null_mut());
+    }
+    assert_eq!(legacy_live_strings(), before);
 }

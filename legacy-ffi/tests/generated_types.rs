@@ -1,9 +1,9 @@
 //! `src/generated/legacy/` (committed) holds the TypeScript that ts-rs derives from the legacy
-//! JSON types: the core DTOs and this crate's envelopes, one file per type.
+//! JSON types: the core's model types and tasker-wire's DTOs, one file per type.
 //!
 //! `.cargo/config.toml` points ts-rs at that folder and makes imports end in `.js` (NodeNext
-//! ESM). The `#[ts(export)]` tests ts-rs generates (in tasker-core with its `ts` feature, which
-//! this crate enables, and in this crate's unit tests) write the files; the test below rewrites
+//! ESM). The `#[ts(export)]` tests ts-rs generates (in tasker-core and tasker-wire with their `ts`
+//! feature, which this crate's tests enable) write the files; the test below rewrites
 //! the whole folder itself, so one `cargo test -p legacy-ffi` (or `--workspace`) regenerates it
 //! whatever order the test binaries run in, and fails if anything was stale. CI runs
 //! `cargo test --workspace` and then `git diff --exit-code src/generated/legacy`.
@@ -11,10 +11,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use tasker_core::dto::*;
+use tasker_core::model::*;
 use tasker_core::ErrorCode;
-use tasker_legacy::envelope::{LegacyEnvelope, LegacyFailure, LegacySuccess};
-use ts_rs::{Dummy, TS};
+use tasker_wire::dto::*;
+use ts_rs::TS;
 
 fn generated_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../src/generated/legacy")
@@ -28,34 +28,43 @@ fn expected_files() -> Vec<(String, String)> {
         (path.to_string_lossy().into_owned(), text)
     }
     vec![
-        file::<BootstrapConfig>(),
-        file::<BootstrapResult>(),
-        file::<WorkerStatus>(),
+        // Core types, as the legacy JSON carries them.
         file::<TaskRequest>(),
-        file::<StepReadiness>(),
-        file::<TaskResponse>(),
-        file::<PaginationInfo>(),
-        file::<TaskListResponse>(),
         file::<ListTasksParams>(),
-        file::<StepAuditRecord>(),
-        file::<HealthResponse>(),
-        file::<TaskInfo>(),
-        file::<WorkflowStep>(),
-        file::<StepDefinition>(),
-        file::<DependencyResult>(),
-        file::<StepEvent>(),
+        file::<BootstrapConfig>(),
+        file::<StepExecutionResult>(),
         file::<StepExecutionMetadata>(),
         file::<StepExecutionError>(),
-        file::<StepExecutionResult>(),
+        file::<OrchestrationMetadata>(),
         file::<CheckpointYieldData>(),
-        file::<DomainEventMetadata>(),
-        file::<DomainEvent>(),
-        file::<DispatchMetrics>(),
-        file::<LogLevel>(),
+        file::<TaskResponse>(),
+        file::<StepReadinessStatus>(),
+        file::<TaskListResponse>(),
+        file::<PaginationInfo>(),
+        file::<StepResponse>(),
+        file::<StepAuditResponse>(),
+        file::<CancelResponse>(),
+        file::<HealthResponse>(),
         file::<ErrorCode>(),
-        file::<LegacyEnvelope<'static, Dummy>>(),
-        file::<LegacySuccess<'static, Dummy>>(),
-        file::<LegacyFailure>(),
+        // The wire-only DTOs of tasker-wire.
+        file::<StepEventDto>(),
+        file::<TaskDto>(),
+        file::<WorkflowStepDto>(),
+        file::<StepDefinitionDto>(),
+        file::<HandlerDefinitionDto>(),
+        file::<RetryConfigurationDto>(),
+        file::<DependencyResultDto>(),
+        file::<StepExecutionErrorDto>(),
+        file::<DomainEventDto>(),
+        file::<DomainEventMetadataDto>(),
+        file::<DispatchMetricsDto>(),
+        file::<BootstrapResultDto>(),
+        file::<WorkerStatusDto>(),
+        file::<StopResultDto>(),
+        file::<TransitionResultDto>(),
+        file::<ErrorObjectDto>(),
+        file::<ClientEnvelopeDto>(),
+        file::<LastErrorDto>(),
     ]
 }
 

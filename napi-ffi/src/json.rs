@@ -1,150 +1,190 @@
-//! The JSON-text transfer: twins of the operations that carry free-form JSON (task contexts,
-//! step results, checkpoints, log fields, dependency results, every `client*` result), taking and
-//! returning JSON text in N-API strings instead of JS objects.
+//! The JSON text transport: `<name>Json` for each of the 28 operations, taking and returning
+//! N-API strings (or numbers) with exactly the text (or int) the legacy C symbol of the same
+//! name returns: both call the same `tasker-wire` function. `null` stands for a NULL pointer,
+//! in both directions. `lastErrorJson()` is `legacy_last_error()`.
 //!
-//! Why they exist: napi-rs converts a `serde_json::Value` one N-API call per key and value, and
-//! the benchmarks (docs/benchmarks.md) show that this loses to `JSON.stringify` / `JSON.parse`
-//! plus serde_json at every payload size, by 1.5-4x. N-API strings are length-prefixed, so JSON
-//! text in them has none of the C-string (TAS-283) problems. The shapes are the core DTOs'
-//! snake_case JSON (the legacy bridge's, described by the ts-rs types), and argument errors read
-//! as the legacy bridge's (`Invalid <what> JSON: …`). The object exports stay, unchanged: they
-//! are the drop-in surface of tasker's `tasker_ts` addon; `NapiBackend` uses these twins.
-//!
-//! Each function converts its arguments, calls exactly one `tasker_core::api` function and
-//! converts the result, inside the same panic-catching wrappers as every other export.
+//! N-API strings are length-prefixed UTF-8, so JSON text in them has none of the C-string
+//! problems; tasker-wire catches panics itself, so none reaches Node.
 
 use napi_derive::napi;
-use tasker_core::api;
-use tasker_core::dto::{LogLevel, StepExecutionResult};
 
-use crate::conversions::{json_arg, json_text};
-use crate::error::{call, client_call_as, Result};
-use crate::types::NapiClientJsonResult;
-
-/// `pollStepEvents`, the event as JSON text (`null` when idle).
+/// `get_version` of the C ABI, as text.
 #[napi]
-pub fn poll_step_events_json() -> Result<Option<String>> {
-    call(|| api::poll_step_events()?.as_ref().map(json_text).transpose())
+pub fn get_version_json() -> String {
+    tasker_wire::get_version()
 }
 
-/// `pollInProcessEvents`, the event as JSON text (`null` when idle).
+/// `get_rust_version` of the C ABI, as text.
 #[napi]
-pub fn poll_in_process_events_json() -> Result<Option<String>> {
-    call(|| {
-        api::poll_in_process_events()?
-            .as_ref()
-            .map(json_text)
-            .transpose()
-    })
+pub fn get_rust_version_json() -> String {
+    tasker_wire::get_rust_version()
 }
 
-/// `completeStepEvent` with the result as JSON text.
+/// `health_check` of the C ABI, as text.
 #[napi]
-pub fn complete_step_event_json(event_id: String, result_json: String) -> Result<bool> {
-    call(|| {
-        let result: StepExecutionResult = json_arg(&result_json, "step result")?;
-        api::complete_step_event(&event_id, result)
-    })
+pub fn health_check_json() -> i32 {
+    tasker_wire::health_check()
 }
 
-/// `checkpointYieldStepEvent` with the checkpoint as JSON text.
+/// `is_worker_running` of the C ABI, as text.
 #[napi]
-pub fn checkpoint_yield_step_event_json(event_id: String, checkpoint_json: String) -> Result<bool> {
-    call(|| api::checkpoint_yield_step_event(&event_id, json_arg(&checkpoint_json, "checkpoint")?))
+pub fn is_worker_running_json() -> i32 {
+    tasker_wire::is_worker_running()
 }
 
-fn log_json(level: LogLevel, message: &str, fields_json: Option<&str>) -> tasker_core::Result<()> {
-    let fields = fields_json
-        .map(|json| json_arg(json, "log fields"))
-        .transpose()?;
-    api::log(level, message, fields)
-}
-
-/// `logError` with the fields as JSON text.
+/// `bootstrap_worker` of the C ABI, as text.
 #[napi]
-pub fn log_error_json(message: String, fields_json: Option<String>) -> Result<()> {
-    call(|| log_json(LogLevel::Error, &message, fields_json.as_deref()))
+pub fn bootstrap_worker_json(config_json: Option<String>) -> String {
+    tasker_wire::bootstrap_worker(config_json.as_deref())
 }
 
-/// `logWarn` with the fields as JSON text.
+/// `get_worker_status` of the C ABI, as text.
 #[napi]
-pub fn log_warn_json(message: String, fields_json: Option<String>) -> Result<()> {
-    call(|| log_json(LogLevel::Warn, &message, fields_json.as_deref()))
+pub fn get_worker_status_json() -> String {
+    tasker_wire::get_worker_status()
 }
 
-/// `logInfo` with the fields as JSON text.
+/// `stop_worker` of the C ABI, as text.
 #[napi]
-pub fn log_info_json(message: String, fields_json: Option<String>) -> Result<()> {
-    call(|| log_json(LogLevel::Info, &message, fields_json.as_deref()))
+pub fn stop_worker_json() -> String {
+    tasker_wire::stop_worker()
 }
 
-/// `logDebug` with the fields as JSON text.
+/// `transition_to_graceful_shutdown` of the C ABI, as text.
 #[napi]
-pub fn log_debug_json(message: String, fields_json: Option<String>) -> Result<()> {
-    call(|| log_json(LogLevel::Debug, &message, fields_json.as_deref()))
+pub fn transition_to_graceful_shutdown_json() -> String {
+    tasker_wire::transition_to_graceful_shutdown()
 }
 
-/// `logTrace` with the fields as JSON text.
+/// `poll_step_events` of the C ABI, as text.
 #[napi]
-pub fn log_trace_json(message: String, fields_json: Option<String>) -> Result<()> {
-    call(|| log_json(LogLevel::Trace, &message, fields_json.as_deref()))
+pub fn poll_step_events_json() -> Option<String> {
+    tasker_wire::poll_step_events()
 }
 
-/// `clientCreateTask` with the request as JSON text; `dataJson` is the TaskResponse.
+/// `poll_in_process_events` of the C ABI, as text.
 #[napi]
-pub fn client_create_task_json(request_json: String) -> Result<NapiClientJsonResult> {
-    client_call_as(|| api::client_create_task(json_arg(&request_json, "task request")?))
+pub fn poll_in_process_events_json() -> Option<String> {
+    tasker_wire::poll_in_process_events()
 }
 
-/// `clientGetTask`; `dataJson` is the TaskResponse.
+/// `complete_step_event` of the C ABI, as text.
 #[napi]
-pub fn client_get_task_json(task_uuid: String) -> Result<NapiClientJsonResult> {
-    client_call_as(|| api::client_get_task(&task_uuid))
+pub fn complete_step_event_json(event_id: Option<String>, result_json: Option<String>) -> i32 {
+    tasker_wire::complete_step_event(event_id.as_deref(), result_json.as_deref())
 }
 
-/// `clientListTasks` with the params as JSON text (`null`/absent: defaults).
+/// `checkpoint_yield_step_event` of the C ABI, as text.
 #[napi]
-pub fn client_list_tasks_json(params_json: Option<String>) -> Result<NapiClientJsonResult> {
-    client_call_as(|| {
-        let params = params_json
-            .as_deref()
-            .map(|json| json_arg::<Option<_>>(json, "list params"))
-            .transpose()?
-            .flatten()
-            .unwrap_or_default();
-        api::client_list_tasks(params)
-    })
+pub fn checkpoint_yield_step_event_json(
+    event_id: Option<String>,
+    checkpoint_json: Option<String>,
+) -> i32 {
+    tasker_wire::checkpoint_yield_step_event(event_id.as_deref(), checkpoint_json.as_deref())
 }
 
-/// `clientCancelTask`; `dataJson` is the cancelled TaskResponse.
+/// `get_ffi_dispatch_metrics` of the C ABI, as text.
 #[napi]
-pub fn client_cancel_task_json(task_uuid: String) -> Result<NapiClientJsonResult> {
-    client_call_as(|| api::client_cancel_task(&task_uuid))
+pub fn get_ffi_dispatch_metrics_json() -> String {
+    tasker_wire::get_ffi_dispatch_metrics()
 }
 
-/// `clientListTaskSteps`; `dataJson` is the array of step readiness rows.
+/// `check_starvation_warnings` of the C ABI, as text.
 #[napi]
-pub fn client_list_task_steps_json(task_uuid: String) -> Result<NapiClientJsonResult> {
-    client_call_as(|| api::client_list_task_steps(&task_uuid))
+pub fn check_starvation_warnings_json() -> i32 {
+    tasker_wire::check_starvation_warnings()
 }
 
-/// `clientGetStep`; `dataJson` is one step readiness row.
+/// `cleanup_timeouts` of the C ABI, as text.
 #[napi]
-pub fn client_get_step_json(task_uuid: String, step_uuid: String) -> Result<NapiClientJsonResult> {
-    client_call_as(|| api::client_get_step(&task_uuid, &step_uuid))
+pub fn cleanup_timeouts_json() -> i32 {
+    tasker_wire::cleanup_timeouts()
 }
 
-/// `clientGetStepAuditHistory`; `dataJson` is the array of audit records.
+/// `log_error` of the C ABI, as text.
+#[napi]
+pub fn log_error_json(message: Option<String>, fields_json: Option<String>) -> i32 {
+    tasker_wire::log_error(message.as_deref(), fields_json.as_deref())
+}
+
+/// `log_warn` of the C ABI, as text.
+#[napi]
+pub fn log_warn_json(message: Option<String>, fields_json: Option<String>) -> i32 {
+    tasker_wire::log_warn(message.as_deref(), fields_json.as_deref())
+}
+
+/// `log_info` of the C ABI, as text.
+#[napi]
+pub fn log_info_json(message: Option<String>, fields_json: Option<String>) -> i32 {
+    tasker_wire::log_info(message.as_deref(), fields_json.as_deref())
+}
+
+/// `log_debug` of the C ABI, as text.
+#[napi]
+pub fn log_debug_json(message: Option<String>, fields_json: Option<String>) -> i32 {
+    tasker_wire::log_debug(message.as_deref(), fields_json.as_deref())
+}
+
+/// `log_trace` of the C ABI, as text.
+#[napi]
+pub fn log_trace_json(message: Option<String>, fields_json: Option<String>) -> i32 {
+    tasker_wire::log_trace(message.as_deref(), fields_json.as_deref())
+}
+
+/// `client_create_task` of the C ABI, as text.
+#[napi]
+pub fn client_create_task_json(request_json: Option<String>) -> String {
+    tasker_wire::client_create_task(request_json.as_deref())
+}
+
+/// `client_get_task` of the C ABI, as text.
+#[napi]
+pub fn client_get_task_json(task_uuid: Option<String>) -> String {
+    tasker_wire::client_get_task(task_uuid.as_deref())
+}
+
+/// `client_list_tasks` of the C ABI, as text.
+#[napi]
+pub fn client_list_tasks_json(params_json: Option<String>) -> String {
+    tasker_wire::client_list_tasks(params_json.as_deref())
+}
+
+/// `client_cancel_task` of the C ABI, as text.
+#[napi]
+pub fn client_cancel_task_json(task_uuid: Option<String>) -> String {
+    tasker_wire::client_cancel_task(task_uuid.as_deref())
+}
+
+/// `client_list_task_steps` of the C ABI, as text.
+#[napi]
+pub fn client_list_task_steps_json(task_uuid: Option<String>) -> String {
+    tasker_wire::client_list_task_steps(task_uuid.as_deref())
+}
+
+/// `client_get_step` of the C ABI, as text.
+#[napi]
+pub fn client_get_step_json(task_uuid: Option<String>, step_uuid: Option<String>) -> String {
+    tasker_wire::client_get_step(task_uuid.as_deref(), step_uuid.as_deref())
+}
+
+/// `client_get_step_audit_history` of the C ABI, as text.
 #[napi]
 pub fn client_get_step_audit_history_json(
-    task_uuid: String,
-    step_uuid: String,
-) -> Result<NapiClientJsonResult> {
-    client_call_as(|| api::client_get_step_audit_history(&task_uuid, &step_uuid))
+    task_uuid: Option<String>,
+    step_uuid: Option<String>,
+) -> String {
+    tasker_wire::client_get_step_audit_history(task_uuid.as_deref(), step_uuid.as_deref())
 }
 
-/// `clientHealthCheck`; `dataJson` is `{healthy, status, task_count}`.
+/// `client_health_check` of the C ABI, as text.
 #[napi]
-pub fn client_health_check_json() -> Result<NapiClientJsonResult> {
-    client_call_as(api::client_health_check)
+pub fn client_health_check_json() -> String {
+    tasker_wire::client_health_check()
+}
+
+/// `{"code","message","recoverable"}` of this thread's last `*Json` call if it failed, else
+/// `null` (the C ABI's `legacy_last_error`).
+#[napi]
+pub fn last_error_json() -> Option<String> {
+    tasker_wire::last_error_json()
 }

@@ -1,13 +1,12 @@
-//! `tasker-napi`: the napi-rs addon over `tasker-core`, a drop-in for tasker's own `tasker_ts`
-//! addon (same export names and shapes).
+//! `tasker-napi`: a drop-in for tasker's napi-era `tasker_ts` addon (c8733f95): the same 28
+//! exports, object types, fields, optionality, status strings and error texts
+//! (docs/napi-surface.md), filled from `tasker-core`. Beside them, the JSON text transport
+//! (`json.rs`): a `<name>Json` twin of every operation, answering exactly what the legacy C
+//! symbol answers (both call `tasker-wire`), and `lastErrorJson`.
 //!
-//! Each function converts its arguments (`conversions.rs`), calls exactly one
-//! `tasker_core::api` function inside the panic-catching wrapper of `error.rs`, and converts
-//! the result. Core errors are thrown as JS `Error`s with a stable `.code`; the `client*`
-//! functions answer with tasker's `{success, data?, error?, recoverable?}` envelope instead and
-//! throw only "Worker not initialized".
+//! Each export converts its arguments (`conversions.rs`), calls one `tasker_core::api`
+//! function inside the panic-catching wrapper of `error.rs`, and converts the result.
 
-/// The benchmark probes (`noop`, `benchTransfer*`): harness build only.
 #[cfg(feature = "bench-probes")]
 pub mod bench;
 mod conversions;
@@ -16,184 +15,188 @@ pub mod json;
 mod types;
 
 use napi_derive::napi;
-use serde_json::Value;
 use tasker_core::api;
-use tasker_core::dto::LogLevel;
+use tasker_core::model::LogLevel;
 
-use crate::error::{call, client_call, Result};
+use crate::conversions as conv;
+use crate::error::{bootstrap_call, call, Result};
 use crate::types::*;
 
-/// The core's version (semver).
+/// Our crate version (semver).
 #[napi]
-pub fn get_version() -> Result<String> {
-    call(|| Ok(api::get_version()))
+pub fn get_version() -> String {
+    api::get_version()
 }
 
-/// The core's version and the rustc that built it.
+/// `tasker-ts <version> (rustc <rustc --version>)`.
 #[napi]
-pub fn get_rust_version() -> Result<String> {
-    call(|| Ok(api::get_rust_version()))
+pub fn get_rust_version() -> String {
+    api::get_rust_version()
 }
 
 /// Always `true`.
 #[napi]
-pub fn health_check() -> Result<bool> {
-    call(|| Ok(api::health_check()))
+pub fn health_check() -> bool {
+    api::health_check()
+}
+
+/// Starts the embedded worker (templates from the shipped set, `TASKER_TEMPLATE_PATH` and
+/// `templatePath`); a second call answers `already_running`. Failures throw
+/// `Bootstrap failed: …`.
+#[napi]
+pub fn bootstrap_worker(config: Option<BootstrapConfig>) -> Result<BootstrapResult> {
+    bootstrap_call(|| {
+        api::bootstrap_worker(conv::bootstrap_config(config)).map(conv::bootstrap_result)
+    })
+}
+
+/// `true` from bootstrap until `stopWorker` (also after the graceful transition).
+#[napi]
+pub fn is_worker_running() -> bool {
+    api::is_worker_running()
 }
 
 #[napi]
-pub fn is_worker_running() -> Result<bool> {
-    call(|| Ok(api::is_worker_running()))
-}
-
-/// Starts the embedded worker; a second call answers `status: 'already_running'`.
-#[napi]
-pub fn bootstrap_worker(config: Option<NapiBootstrapConfig>) -> Result<NapiBootstrapResult> {
-    call(|| api::bootstrap_worker(config.map(Into::into)).map(Into::into))
-}
-
-#[napi]
-pub fn get_worker_status() -> Result<NapiWorkerStatus> {
-    call(|| Ok(api::get_worker_status().into()))
+pub fn get_worker_status() -> Result<WorkerStatus> {
+    call(|| Ok(conv::worker_status(api::get_worker_status())))
 }
 
 /// Stops the worker and discards its state (`status: 'not_running'` if there was none).
 #[napi]
-pub fn stop_worker() -> Result<NapiWorkerStatus> {
-    call(|| Ok(api::stop_worker().into()))
+pub fn stop_worker() -> Result<WorkerStatus> {
+    call(|| Ok(conv::stop_status(api::stop_worker())))
 }
 
+/// Stops handing out steps; the worker stays bootstrapped.
 #[napi]
-pub fn transition_to_graceful_shutdown() -> Result<NapiWorkerStatus> {
-    call(|| api::transition_to_graceful_shutdown().map(Into::into))
+pub fn transition_to_graceful_shutdown() -> Result<WorkerStatus> {
+    call(|| api::transition_to_graceful_shutdown().map(conv::transition_status))
 }
 
-/// The next ready step, or `null` when idle.
+/// The next step (claimed), or `null` when idle.
 #[napi]
 pub fn poll_step_events() -> Result<Option<NapiStepEvent>> {
-    call(|| api::poll_step_events().map(|event| event.map(Into::into)))
+    call(|| api::poll_step_events().map(|e| e.map(conv::step_event)))
 }
 
-/// The next in-process domain event, or `null` when idle.
-#[napi]
-pub fn poll_in_process_events() -> Result<Option<NapiDomainEvent>> {
-    call(|| api::poll_in_process_events().map(|event| event.map(Into::into)))
-}
-
-/// Records a step's result; `false` for an unknown event, throws for a non-UUID event id.
+/// Records a result; `false` for an event that is not pending.
 #[napi]
 pub fn complete_step_event(event_id: String, result: NapiStepExecutionResult) -> Result<bool> {
-    call(|| api::complete_step_event(&event_id, result.into()))
+    call(|| api::complete_step_event(&event_id, || conv::step_result(result)))
 }
 
-/// Records a batch step's progress; the step is handed out again later.
+/// The next in-process (`fast` / `broadcast`) domain event, or `null`.
+#[napi]
+pub fn poll_in_process_events() -> Result<Option<NapiDomainEvent>> {
+    call(|| api::poll_in_process_events().map(|e| e.map(conv::domain_event)))
+}
+
+/// Stores the checkpoint and hands the same claim out again under a new event id.
 #[napi]
 pub fn checkpoint_yield_step_event(
     event_id: String,
-    data: NapiCheckpointYieldData,
+    checkpoint: NapiCheckpointYieldData,
 ) -> Result<bool> {
-    call(|| api::checkpoint_yield_step_event(&event_id, data.into()))
+    call(|| api::checkpoint_yield_step_event(&event_id, || conv::checkpoint(checkpoint)))
 }
 
 #[napi]
 pub fn get_ffi_dispatch_metrics() -> Result<NapiDispatchMetrics> {
-    call(|| api::get_ffi_dispatch_metrics().map(Into::into))
+    call(|| api::get_ffi_dispatch_metrics().map(conv::metrics))
 }
 
 #[napi]
 pub fn check_starvation_warnings() -> Result<()> {
-    call(api::check_starvation_warnings)
+    call(|| api::check_starvation_warnings().map(drop))
 }
 
 #[napi]
 pub fn cleanup_timeouts() -> Result<()> {
-    call(api::cleanup_timeouts)
+    call(|| api::cleanup_timeouts().map(drop))
 }
 
-/// Structured log record; `fields`, if given, must be an object.
-#[napi]
-pub fn log_error(message: String, fields: Option<Value>) -> Result<()> {
-    call(|| api::log(LogLevel::Error, &message, fields))
-}
-
-/// Structured log record; `fields`, if given, must be an object.
-#[napi]
-pub fn log_warn(message: String, fields: Option<Value>) -> Result<()> {
-    call(|| api::log(LogLevel::Warn, &message, fields))
-}
-
-/// Structured log record; `fields`, if given, must be an object.
-#[napi]
-pub fn log_info(message: String, fields: Option<Value>) -> Result<()> {
-    call(|| api::log(LogLevel::Info, &message, fields))
-}
-
-/// Structured log record; `fields`, if given, must be an object.
-#[napi]
-pub fn log_debug(message: String, fields: Option<Value>) -> Result<()> {
-    call(|| api::log(LogLevel::Debug, &message, fields))
-}
-
-/// Structured log record; `fields`, if given, must be an object.
-#[napi]
-pub fn log_trace(message: String, fields: Option<Value>) -> Result<()> {
-    call(|| api::log(LogLevel::Trace, &message, fields))
-}
-
-/// Creates a task; `data` is the server's TaskResponse JSON.
 #[napi]
 pub fn client_create_task(request: NapiTaskRequest) -> Result<NapiClientResult> {
-    client_call(|| api::client_create_task(request.try_into()?))
+    call(|| conv::client_result(api::client_create_task(conv::task_request(request)?)))
 }
 
-/// `data` is the server's TaskResponse JSON.
 #[napi]
 pub fn client_get_task(task_uuid: String) -> Result<NapiClientResult> {
-    client_call(|| api::client_get_task(&task_uuid))
+    call(|| conv::client_result(api::client_get_task(&task_uuid)))
 }
 
-/// `data` is the server's TaskListResponse JSON (`tasks`, `pagination`).
 #[napi]
 pub fn client_list_tasks(params: NapiListTasksParams) -> Result<NapiClientResult> {
-    client_call(|| api::client_list_tasks(params.into()))
+    call(|| conv::client_result(api::client_list_tasks(conv::list_params(params))))
 }
 
-/// `data` is the server's TaskResponse JSON of the cancelled task.
+/// `data` is `{cancelled: true}`.
 #[napi]
 pub fn client_cancel_task(task_uuid: String) -> Result<NapiClientResult> {
-    client_call(|| api::client_cancel_task(&task_uuid))
+    call(|| conv::client_result(api::client_cancel_task(&task_uuid)))
 }
 
-/// `data` is an array of step readiness rows.
 #[napi]
 pub fn client_list_task_steps(task_uuid: String) -> Result<NapiClientResult> {
-    client_call(|| api::client_list_task_steps(&task_uuid))
+    call(|| conv::client_result(api::client_list_task_steps(&task_uuid)))
 }
 
-/// `data` is one step readiness row.
 #[napi]
 pub fn client_get_step(task_uuid: String, step_uuid: String) -> Result<NapiClientResult> {
-    client_call(|| api::client_get_step(&task_uuid, &step_uuid))
+    call(|| conv::client_result(api::client_get_step(&task_uuid, &step_uuid)))
 }
 
-/// `data` is an array of step audit records.
 #[napi]
 pub fn client_get_step_audit_history(
     task_uuid: String,
     step_uuid: String,
 ) -> Result<NapiClientResult> {
-    client_call(|| api::client_get_step_audit_history(&task_uuid, &step_uuid))
+    call(|| conv::client_result(api::client_get_step_audit_history(&task_uuid, &step_uuid)))
 }
 
-/// `data` is `{healthy, status, task_count}`.
+/// `data` is `{healthy: true}`.
 #[napi]
 pub fn client_health_check() -> Result<NapiClientResult> {
-    client_call(api::client_health_check)
+    call(|| conv::client_result(api::client_health_check()))
 }
 
-/// Test-only: panics inside the core, to prove that a panic comes out as a JS error with
-/// code `INTERNAL` and the process lives on. Exported by every build so that `index.d.ts`
-/// does not depend on features; without the `test-hooks` feature it throws `INVALID_STATE`.
+fn log(level: LogLevel, message: &str, fields: Option<LogFields>) {
+    let fields = fields.map(|f| f.into_iter().collect::<serde_json::Map<_, _>>());
+    // Never throws: a panic while formatting a line is swallowed, as a log call must not fail.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        api::log(level, message, fields.as_ref())
+    }));
+}
+
+/// Written to stdout after bootstrap when the level passes; dropped before.
+#[napi]
+pub fn log_error(message: String, fields: Option<LogFields>) {
+    log(LogLevel::Error, &message, fields)
+}
+
+#[napi]
+pub fn log_warn(message: String, fields: Option<LogFields>) {
+    log(LogLevel::Warn, &message, fields)
+}
+
+#[napi]
+pub fn log_info(message: String, fields: Option<LogFields>) {
+    log(LogLevel::Info, &message, fields)
+}
+
+#[napi]
+pub fn log_debug(message: String, fields: Option<LogFields>) {
+    log(LogLevel::Debug, &message, fields)
+}
+
+#[napi]
+pub fn log_trace(message: String, fields: Option<LogFields>) {
+    log(LogLevel::Trace, &message, fields)
+}
+
+/// Harness only: with cargo feature `test-hooks` it panics inside the core (thrown as `INTERNAL`,
+/// the process lives on); without it, it throws `INVALID_STATE`. Exported by every build so that
+/// `index.d.ts` does not depend on features.
 #[napi]
 pub fn test_panic(message: String) -> Result<()> {
     call(|| test_hooks::test_panic(&message))

@@ -1,105 +1,78 @@
-//! Boundary-only mirrors of the core DTOs (`tasker_core::dto`), field for field.
-//!
-//! `#[napi(object)]` turns each into a plain JS object with camelCase keys; free-form JSON
-//! (`serde_json::Value`) is `any`. The conversions to and from the core types are in
-//! `conversions.rs`. The client envelope's `data` is the core DTO as serde JSON (snake_case),
-//! exactly as tasker's own addon hands out the server's JSON.
+//! The object types of tasker's `tasker_ts` addon (c8733f95 `index.d.ts`), field for field:
+//! names, types and optionality. `Option` fields of output objects are *absent* when `None`
+//! (napi-rs sets only `Some` fields), as in tasker's addon; `serde_json::Value` is `any`.
+//! `BootstrapConfig` also has our optional keys.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use napi_derive::napi;
 use serde_json::Value;
 
-/// Worker bootstrap configuration. Every field is optional; `{}` (or no config) is valid.
+/// Bootstrap configuration: tasker's keys (accepted, ignored) and ours.
 #[napi(object)]
-#[derive(Debug)]
-pub struct NapiBootstrapConfig {
-    /// Seed for the id source; with a seed the engine is deterministic (fixed clock).
+#[derive(Debug, Default)]
+pub struct BootstrapConfig {
+    /// tasker's key; accepted and ignored, as tasker ignored it.
+    pub namespace: Option<String>,
+    /// tasker's key; accepted and ignored, as tasker ignored it.
+    pub config_path: Option<String>,
+    /// Seed of the id source; with a seed the engine is deterministic (fixed clock).
     pub seed: Option<u32>,
-    /// Start of the fixed clock (RFC 3339), used when `seed` is set.
+    /// Start of the fixed clock (RFC 3339), used with `seed`.
     pub clock_start: Option<String>,
     /// Milliseconds the fixed clock advances on every read.
     pub clock_tick_ms: Option<u32>,
-    /// Extra folder of task templates (`*.json`).
+    /// A folder of task templates (YAML).
     pub template_path: Option<String>,
-    /// Namespaces this worker handles; default all.
+    /// Namespaces whose steps this worker takes; default all.
     pub namespaces: Option<Vec<String>>,
-    /// Minimum level of structured log records that are written (error|warn|info|debug|trace).
+    /// Threshold of the log lines (`error`…`trace`, `off`).
     pub log_level: Option<String>,
-    /// Milliseconds an in-flight step may stay claimed before timeout cleanup reclaims it.
+    /// Milliseconds a handed-out event may stay pending before `cleanupTimeouts` fails it.
     pub step_timeout_ms: Option<u32>,
-    /// Milliseconds a ready step may wait before a starvation warning is raised.
+    /// Milliseconds after which a pending event counts as starving.
     pub starvation_threshold_ms: Option<u32>,
 }
 
 #[napi(object)]
 #[derive(Debug)]
-pub struct NapiBootstrapResult {
+pub struct BootstrapResult {
     pub success: bool,
     /// `started` or `already_running`.
     pub status: String,
     pub message: String,
-    /// `typescript-worker-<uuid>`.
-    pub worker_id: String,
+    pub worker_id: Option<String>,
 }
 
 #[napi(object)]
 #[derive(Debug)]
-pub struct NapiWorkerStatus {
+pub struct WorkerStatus {
     pub success: bool,
     pub running: bool,
-    /// `running`, `stopped`, `not_running`, `shutting_down`.
-    pub status: String,
     pub worker_id: Option<String>,
-    /// Steps handed out and not yet completed.
-    pub in_flight: u32,
+    pub status: Option<String>,
+    pub environment: Option<String>,
 }
 
+/// A checkpoint a batch worker yields.
 #[napi(object)]
 #[derive(Debug)]
-pub struct NapiTaskInfo {
-    pub task_uuid: String,
-    pub name: String,
-    pub namespace: String,
-    pub version: String,
-    pub context: Value,
-    pub correlation_id: String,
-    pub parent_correlation_id: Option<String>,
-    pub initiator: String,
-    pub source_system: String,
-    pub reason: String,
-    pub priority: Option<i32>,
-    pub created_at: String,
+pub struct NapiCheckpointYieldData {
+    pub step_uuid: String,
+    pub cursor: Value,
+    pub items_processed: i64,
+    /// Kept only if it is an object.
+    pub accumulated_results: Option<Value>,
 }
 
+/// The envelope of every `client*` call: `data` is the server's snake_case JSON.
 #[napi(object)]
 #[derive(Debug)]
-pub struct NapiWorkflowStep {
-    pub workflow_step_uuid: String,
-    pub task_uuid: String,
-    pub name: String,
-    pub attempts: u32,
-    pub max_attempts: u32,
-    pub retryable: bool,
-    pub inputs: Option<Value>,
-    /// Checkpoint carried over from earlier `checkpointYieldStepEvent` calls, if any.
-    pub checkpoint: Option<NapiCheckpointYieldData>,
-    pub created_at: String,
-}
-
-#[napi(object)]
-#[derive(Debug)]
-pub struct NapiStepDefinition {
-    pub name: String,
-    pub description: Option<String>,
-    /// The handler callable a worker registers, e.g. `ecommerce.validate_cart`.
-    pub handler_callable: String,
-    pub handler_initialization: Value,
-    pub dependencies: Vec<String>,
-    pub max_attempts: u32,
-    pub retryable: bool,
-    pub backoff_base_ms: u32,
-    pub timeout_ms: Option<u32>,
+pub struct NapiClientResult {
+    pub success: bool,
+    pub data: Option<Value>,
+    pub error: Option<String>,
+    pub recoverable: Option<bool>,
 }
 
 #[napi(object)]
@@ -114,68 +87,27 @@ pub struct NapiDependencyResult {
     pub error_retryable: Option<bool>,
 }
 
-/// A ready step handed to the worker.
+/// The dispatch channel's pending map (events handed out, not yet completed).
 #[napi(object)]
 #[derive(Debug)]
-pub struct NapiStepEvent {
+pub struct NapiDispatchMetrics {
+    pub pending_count: u32,
+    pub starvation_detected: bool,
+    pub starving_event_count: u32,
+    pub oldest_pending_age_ms: Option<f64>,
+    pub newest_pending_age_ms: Option<f64>,
+    pub oldest_event_id: Option<String>,
+}
+
+#[napi(object)]
+#[derive(Debug)]
+pub struct NapiDomainEvent {
     pub event_id: String,
-    pub task_uuid: String,
-    pub step_uuid: String,
-    pub correlation_id: String,
-    pub trace_id: Option<String>,
-    pub span_id: Option<String>,
-    pub task: NapiTaskInfo,
-    pub workflow_step: NapiWorkflowStep,
-    pub step_definition: NapiStepDefinition,
-    /// Keyed by dependency step name, in name order.
-    pub dependency_results: BTreeMap<String, NapiDependencyResult>,
-}
-
-/// Progress of a batch step that yields before it is done; the step is handed out again later.
-#[napi(object)]
-#[derive(Debug)]
-pub struct NapiCheckpointYieldData {
-    pub step_uuid: String,
-    pub cursor: Value,
-    pub items_processed: u32,
-    pub accumulated_results: Option<Value>,
-}
-
-#[napi(object)]
-#[derive(Debug)]
-pub struct NapiStepExecutionMetadata {
-    pub execution_time_ms: i64,
-    pub worker_id: Option<String>,
-    pub completed_at: String,
-    pub retryable: Option<bool>,
-    pub error_type: Option<String>,
-    pub error_code: Option<String>,
-    pub custom: Option<Value>,
-}
-
-#[napi(object)]
-#[derive(Debug)]
-pub struct NapiStepExecutionError {
-    pub message: String,
-    pub error_type: Option<String>,
-    pub retryable: Option<bool>,
-    pub status_code: Option<u32>,
-    pub backtrace: Option<Vec<String>>,
-    pub context: Option<Value>,
-}
-
-/// What a handler reports for a step.
-#[napi(object)]
-#[derive(Debug)]
-pub struct NapiStepExecutionResult {
-    pub step_uuid: String,
-    pub success: bool,
-    pub result: Value,
-    /// `completed`, `failed` (retryable failure) or `error` (permanent).
-    pub status: String,
-    pub metadata: NapiStepExecutionMetadata,
-    pub error: Option<NapiStepExecutionError>,
-    pub orchestration_metadata: Option<Value>,
+    pub event_name: String,
+    pub event_version: String,
+    pub metadata: NapiDomainEventMetadata,
+    /// The whole `{task_sequence_step, execution_result, payload}`.
+    pub payload: Value,
 }
 
 #[napi(object)]
@@ -186,37 +118,118 @@ pub struct NapiDomainEventMetadata {
     pub step_name: Option<String>,
     pub namespace: String,
     pub correlation_id: String,
+    /// `DateTime<Utc>` Display: `2026-01-01 00:00:01 UTC`.
     pub fired_at: String,
-    pub fired_by: String,
+    pub fired_by: Option<String>,
 }
 
-/// An in-process domain event (e.g. `step.completed`, `task.completed`).
 #[napi(object)]
 #[derive(Debug)]
-pub struct NapiDomainEvent {
+pub struct NapiListTasksParams {
+    pub limit: Option<i32>,
+    pub offset: Option<i32>,
+    pub namespace: Option<String>,
+    pub status: Option<String>,
+}
+
+#[napi(object)]
+#[derive(Debug)]
+pub struct NapiStepDefinition {
+    pub name: String,
+    pub description: Option<String>,
+    pub handler_callable: String,
+    pub handler_method: Option<String>,
+    pub handler_resolver: Option<String>,
+    pub handler_initialization: Value,
+    pub system_dependency: Option<String>,
+    pub dependencies: Vec<String>,
+    pub timeout_seconds: Option<i64>,
+    pub retry_retryable: bool,
+    pub retry_max_attempts: u32,
+    pub retry_backoff: String,
+    pub retry_backoff_base_ms: Option<i64>,
+    pub retry_max_backoff_ms: Option<i64>,
+}
+
+/// A step handed to the worker.
+#[napi(object)]
+#[derive(Debug)]
+pub struct NapiStepEvent {
     pub event_id: String,
-    pub event_name: String,
-    pub event_version: String,
-    pub metadata: NapiDomainEventMetadata,
-    pub payload: Value,
+    pub task_uuid: String,
+    pub step_uuid: String,
+    pub correlation_id: String,
+    pub trace_id: Option<String>,
+    pub span_id: Option<String>,
+    pub task_correlation_id: String,
+    pub parent_correlation_id: Option<String>,
+    pub task: NapiTaskInfo,
+    pub workflow_step: NapiWorkflowStep,
+    pub step_definition: NapiStepDefinition,
+    /// Every completed ancestor, by name (name order).
+    pub dependency_results: BTreeMap<String, NapiDependencyResult>,
 }
 
 #[napi(object)]
 #[derive(Debug)]
-pub struct NapiDispatchMetrics {
-    pub pending_count: u32,
-    pub in_flight_count: u32,
-    pub completed_count: u32,
-    pub failed_count: u32,
-    pub retried_count: u32,
-    pub checkpoint_count: u32,
-    pub timed_out_count: u32,
-    pub starvation_warnings: u32,
-    pub oldest_pending_age_ms: Option<u32>,
-    pub starvation_detected: bool,
+pub struct NapiStepExecutionError {
+    pub message: String,
+    pub error_type: Option<String>,
+    pub retryable: Option<bool>,
+    pub status_code: Option<i32>,
+    pub backtrace: Option<Value>,
+    pub context: Option<Value>,
 }
 
-/// A task to create, validated against its template.
+#[napi(object)]
+#[derive(Debug)]
+pub struct NapiStepExecutionMetadata {
+    pub execution_time_ms: f64,
+    pub worker_id: Option<String>,
+    pub completed_at: String,
+    pub retryable: Option<bool>,
+    pub error_type: Option<String>,
+    pub error_code: Option<String>,
+    pub custom: Option<Value>,
+}
+
+/// What a handler reports for a step.
+#[napi(object)]
+#[derive(Debug)]
+pub struct NapiStepExecutionResult {
+    pub step_uuid: String,
+    pub success: bool,
+    pub result: Value,
+    pub status: String,
+    pub metadata: NapiStepExecutionMetadata,
+    pub error: Option<NapiStepExecutionError>,
+    pub orchestration_metadata: Option<Value>,
+}
+
+/// Dates are `NaiveDateTime` Display (`2026-01-01 00:00:01.5`, no zone).
+#[napi(object)]
+#[derive(Debug)]
+pub struct NapiTaskInfo {
+    pub task_uuid: String,
+    pub named_task_uuid: String,
+    pub name: String,
+    pub namespace: String,
+    pub version: String,
+    pub context: Option<Value>,
+    pub correlation_id: String,
+    pub parent_correlation_id: Option<String>,
+    pub complete: bool,
+    pub priority: i32,
+    pub initiator: Option<String>,
+    pub source_system: Option<String>,
+    pub reason: Option<String>,
+    pub tags: Option<Value>,
+    pub identity_hash: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub requested_at: String,
+}
+
 #[napi(object)]
 #[derive(Debug)]
 pub struct NapiTaskRequest {
@@ -232,43 +245,32 @@ pub struct NapiTaskRequest {
     pub correlation_id: Option<String>,
     pub parent_correlation_id: Option<String>,
     pub idempotency_key: Option<String>,
-    pub options: Option<Value>,
-    /// When the caller asked (RFC 3339 or naive ISO 8601); absent means "now" by the engine's
-    /// clock. The core parses it.
-    pub requested_at: Option<String>,
 }
 
-/// Filters and pagination for `clientListTasks`. Pages are 1-based; `perPage` is 1..=100.
 #[napi(object)]
 #[derive(Debug)]
-pub struct NapiListTasksParams {
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
-    pub namespace: Option<String>,
-    pub status: Option<String>,
+pub struct NapiWorkflowStep {
+    pub workflow_step_uuid: String,
+    pub task_uuid: String,
+    pub named_step_uuid: String,
+    pub name: String,
+    pub template_step_name: String,
+    pub retryable: bool,
+    pub max_attempts: i32,
+    /// Runs before this one (0 on the first run).
+    pub attempts: i32,
+    pub in_process: bool,
+    pub processed: bool,
+    pub inputs: Option<Value>,
+    pub results: Option<Value>,
+    pub backoff_request_seconds: Option<i32>,
+    pub processed_at: Option<String>,
+    pub last_attempted_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The stored checkpoint record, or in a continuation the yielded data (snake_case keys).
+    pub checkpoint: Option<Value>,
 }
 
-/// The envelope of every `client*` call, as in tasker's addon. `data` is the server's JSON
-/// (snake_case keys, e.g. `data.task_uuid`); `errorCode` is this addon's addition.
-#[napi(object)]
-#[derive(Debug)]
-pub struct NapiClientResult {
-    pub success: bool,
-    pub data: Option<Value>,
-    pub error: Option<String>,
-    pub recoverable: Option<bool>,
-    /// The stable error code (`NOT_FOUND`, `INVALID_REQUEST`, …) when `success` is false.
-    pub error_code: Option<String>,
-}
-
-/// The envelope of the `client*Json` calls: as [`NapiClientResult`], with `data` as JSON text
-/// (the server's snake_case JSON, exactly what `data` would hold).
-#[napi(object)]
-#[derive(Debug)]
-pub struct NapiClientJsonResult {
-    pub success: bool,
-    pub data_json: Option<String>,
-    pub error: Option<String>,
-    pub recoverable: Option<bool>,
-    pub error_code: Option<String>,
-}
+/// `log*` fields.
+pub type LogFields = HashMap<String, Value>;

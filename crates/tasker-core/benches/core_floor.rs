@@ -29,20 +29,17 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value as Json};
 use std::io::{IsTerminal, Read};
 
 use tasker_core::api;
-use tasker_core::dto::*;
 use tasker_core::engine::Engine;
+use tasker_core::model::*;
 use tasker_core::{CoreError, Result};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
-use common::{
-    bench_order_request as order_request, checkpoint_data as checkpoint,
-    success_for as success_result,
-};
+use common::{bench_order_request as order_request, success_for as success_result};
 
 /// The seed of every benchmark engine (ids are reproducible; the clock does not move).
 const BENCH_SEED: u32 = 7;
@@ -102,6 +99,7 @@ fn bench_config() -> BootstrapConfig {
     BootstrapConfig {
         seed: Some(BENCH_SEED),
         clock_tick_ms: Some(0),
+        log_level: Some("off".to_owned()),
         ..BootstrapConfig::default()
     }
 }
@@ -130,6 +128,14 @@ fn new_engine() -> Result<Engine> {
     Engine::new(bench_config())
 }
 
+/// A benchmark engine that also has our step-type fixtures (tests/fixtures/templates/step_types).
+fn fixture_engine() -> Result<Engine> {
+    Engine::new(BootstrapConfig {
+        template_path: Some(common::fixture_dir("step_types")),
+        ..bench_config()
+    })
+}
+
 fn poll(engine: &Engine) -> Result<StepEvent> {
     engine
         .poll_step_event()?
@@ -141,13 +147,13 @@ fn poll(engine: &Engine) -> Result<StepEvent> {
 fn task_with_completed_first_step(engine: &Engine, result: Json) -> Result<TaskResponse> {
     let task = engine.create_task(order_request(small_context()))?;
     let event = poll(engine)?;
-    engine.complete_step_event(&event.event_id, success_result(&event.step_uuid, result))?;
+    engine.complete_step_event(event.event_id, success_result(event.step_uuid, result))?;
     Ok(task)
 }
 
 /// The engine of the read-only benchmarks: [`READ_FIXTURE_TASKS`] order tasks; the first one
 /// has its first step completed. Returns the engine, that task and its first step.
-fn read_fixture() -> Result<(Engine, String, String)> {
+fn read_fixture() -> Result<(Engine, uuid::Uuid, uuid::Uuid)> {
     let engine = new_engine()?;
     let probe = task_with_completed_first_step(&engine, small_result())?;
     for _ in 1..READ_FIXTURE_TASKS {
@@ -157,8 +163,7 @@ fn read_fixture() -> Result<(Engine, String, String)> {
         .steps
         .first()
         .ok_or_else(|| fixture_error("task without steps"))?
-        .step_uuid
-        .clone();
+        .workflow_step_uuid;
     Ok((engine, probe.task_uuid, step))
 }
 
@@ -286,10 +291,9 @@ fn time_operation(op: &str, payload: Json, iterations: u32) -> Result<BenchTimin
             let engine = new_engine()?;
             // What `api::stop_worker` does once it has taken the engine: its status, then drop.
             s.time(move || {
-                let mut status = engine.status();
-                status.running = false;
+                let worker_id = engine.worker_id().to_owned();
                 drop(engine);
-                Ok(status)
+                Ok(StopOutcome::Stopped { worker_id })
             })
         })?,
         "get_worker_status"
@@ -305,22 +309,23 @@ fn time_operation(op: &str, payload: Json, iterations: u32) -> Result<BenchTimin
         | "client_get_step_audit_history" => {
             let (engine, task, step) = read_fixture()?;
             (0..n).try_for_each(|_| match op {
-                "get_worker_status" => s.time(|| Ok(engine.status())),
-                "transition_to_graceful_shutdown" => {
-                    s.time(|| Ok(engine.begin_graceful_shutdown()))
-                }
+                "get_worker_status" => s.time(|| Ok(engine.running())),
+                "transition_to_graceful_shutdown" => s.time(|| {
+                    engine.begin_graceful_shutdown();
+                    Ok(())
+                }),
                 "get_ffi_dispatch_metrics" => s.time(|| Ok(engine.dispatch_metrics())),
                 "check_starvation_warnings" => s.time(|| Ok(engine.check_starvation_warnings())),
-                "cleanup_timeouts" => s.time(|| Ok(engine.cleanup_timeouts())),
+                "cleanup_timeouts" => s.time(|| engine.cleanup_timeouts()),
                 "client_health_check" => s.time(|| Ok(engine.health())),
-                "client_get_task" => s.time(|| engine.get_task(&task)),
+                "client_get_task" => s.time(|| engine.get_task(task)),
                 "client_list_tasks" => {
                     let params = ListTasksParams::default();
                     s.time(|| engine.list_tasks(params))
                 }
-                "client_list_task_steps" => s.time(|| engine.list_task_steps(&task)),
-                "client_get_step" => s.time(|| engine.get_step(&task, &step)),
-                _ => s.time(|| engine.step_audit_history(&task, &step)),
+                "client_list_task_steps" => s.time(|| engine.list_task_steps(task)),
+                "client_get_step" => s.time(|| engine.get_step(task, step)),
+                _ => s.time(|| engine.step_audit_history(task, step)),
             })?
         }
         "poll_step_events" => {
@@ -329,16 +334,21 @@ fn time_operation(op: &str, payload: Json, iterations: u32) -> Result<BenchTimin
             (0..n).try_for_each(|_| {
                 let task = task_with_completed_first_step(&engine, payload.clone())?;
                 s.time(|| engine.poll_step_event())?;
-                engine.cancel_task(&task.task_uuid).map(drop)
+                engine.cancel_task(task.task_uuid).map(drop)
             })?
         }
         "poll_in_process_events" => {
-            let engine = new_engine()?;
+            let engine = fixture_engine()?;
             (0..n).try_for_each(|_| {
-                // Create + cancel queues exactly one domain event (`task.cancelled`).
-                let task = engine.create_task(order_request(small_context()))?;
-                engine.cancel_task(&task.task_uuid)?;
-                s.time(|| Ok(engine.poll_domain_event()))
+                // The `events` fixture's first step publishes exactly one in-process event.
+                let task = engine.create_task(common::fixture("events", small_context()))?;
+                let first = poll(&engine)?;
+                engine.complete_step_event(
+                    first.event_id,
+                    success_result(first.step_uuid, json!({ "member_id": "bench" })),
+                )?;
+                s.time(|| Ok(engine.poll_domain_event()))?;
+                engine.cancel_task(task.task_uuid).map(drop)
             })?
         }
         "complete_step_event" => {
@@ -347,25 +357,26 @@ fn time_operation(op: &str, payload: Json, iterations: u32) -> Result<BenchTimin
             (0..n).try_for_each(|_| {
                 let task = engine.create_task(order_request(small_context()))?;
                 let event = poll(&engine)?;
-                let result = success_result(&event.step_uuid, payload.clone());
-                s.time(|| engine.complete_step_event(&event.event_id, result))?;
-                engine.cancel_task(&task.task_uuid).map(drop)
+                let result = success_result(event.step_uuid, payload.clone());
+                s.time(|| engine.complete_step_event(event.event_id, result))?;
+                engine.cancel_task(task.task_uuid).map(drop)
             })?
         }
         "checkpoint_yield_step_event" => {
-            let engine = new_engine()?;
+            let engine = fixture_engine()?;
             let payload = or_default(small_result);
             (0..n).try_for_each(|_| {
-                let task = engine.create_task(common::import_with(small_context()))?;
+                // The `checkpointed` fixture: a batchable step, then one batch worker that yields.
+                let task = engine.create_task(common::fixture("checkpointed", small_context()))?;
                 let first = poll(&engine)?;
-                engine.complete_step_event(
-                    &first.event_id,
-                    success_result(&first.step_uuid, small_result()),
-                )?;
+                let outcome = json!({ "batch_processing_outcome": { "type": "create_batches",
+                    "worker_template_name": "chew", "worker_count": 1, "total_items": 100,
+                    "cursor_configs": [{ "batch_id": "001", "start_cursor": 0, "end_cursor": 100, "batch_size": 100 }] } });
+                engine.complete_step_event(first.event_id, success_result(first.step_uuid, outcome))?;
                 let batch = poll(&engine)?;
-                let data = checkpoint(&batch.step_uuid, payload.clone());
-                s.time(|| engine.checkpoint_yield(&batch.event_id, data))?;
-                engine.cancel_task(&task.task_uuid).map(drop)
+                let data = common::checkpoint_data(batch.step_uuid, 100, 100, payload.clone());
+                s.time(|| engine.checkpoint_yield(batch.event_id, data))?;
+                engine.cancel_task(task.task_uuid).map(drop)
             })?
         }
         "client_create_task" => {
@@ -388,28 +399,18 @@ fn time_operation(op: &str, payload: Json, iterations: u32) -> Result<BenchTimin
             let engine = new_engine()?;
             (0..n).try_for_each(|_| {
                 let task = engine.create_task(order_request(small_context()))?;
-                s.time(|| engine.cancel_task(&task.task_uuid))
+                s.time(|| engine.cancel_task(task.task_uuid))
             })?
         }
         _ => match log_level(op) {
             Some(level) => {
-                let engine = new_engine()?;
+                // Routing installed and off (bench_config): the call's own cost, no output.
+                let _engine = new_engine()?;
                 (0..n).try_for_each(|_| {
-                    let fields = payload.clone();
-                    // As `api::log`: the fields must be an object (or null for none).
-                    s.time(|| match fields {
-                        Json::Null => {
-                            engine.log(level, LOG_MESSAGE, None);
-                            Ok(())
-                        }
-                        Json::Object(map) => {
-                            engine.log(level, LOG_MESSAGE, Some(map));
-                            Ok(())
-                        }
-                        other => Err(CoreError::InvalidArgument(format!(
-                            "log fields must be an object, got {}",
-                            tasker_core::logging::json_kind(&other)
-                        ))),
+                    let fields = payload.as_object().cloned();
+                    s.time(|| {
+                        api::log(level, LOG_MESSAGE, fields.as_ref());
+                        Ok(())
                     })
                 })?
             }

@@ -1,93 +1,106 @@
-//! Structured log records: `{ts, level, worker_id?, message, fields}` as one JSON line on stderr.
+//! Log lines, routed as tasker's addon routed them: nothing before the first bootstrap (tasker
+//! had no tracing subscriber yet); after it, records at or above the threshold go to stdout in
+//! tracing's full text format:
 //!
-//! Nothing is written unless a threshold is set (the bootstrap `log_level`, else the
-//! `TASKER_LOG_LEVEL` environment variable): the harness calls the `log_*` functions in tight
-//! benchmark loops and must not flood its own output by default.
+//! `2026-03-21T14:05:09.123456Z  INFO tasker_ts::ffi_logging: message fields={"k": String("v")}`
+//!
+//! The threshold: `TASKER_LOG_LEVEL` (our suites set `off`), else the bootstrap `log_level`,
+//! else `LOG_LEVEL`, else `RUST_LOG` when it names a plain level, else `info`. As in tasker, the
+//! routing stays installed after `stop_worker`.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Mutex;
 
-use serde::Serialize;
+use serde_json::Value;
 
-use crate::dto::{Json, LogLevel};
+use crate::error::{CoreError, Result};
+use crate::model::LogLevel;
 
-/// Environment variable naming the threshold when the bootstrap config gives none.
+/// The target of the `log_*` calls (tasker's module path).
+pub const FFI_TARGET: &str = "tasker_ts::ffi_logging";
+/// The target of the engine's own lines.
+pub const ENGINE_TARGET: &str = "tasker_core::engine";
+/// Our override of every other source of the threshold (`off` silences).
 pub const LOG_LEVEL_ENV: &str = "TASKER_LOG_LEVEL";
 
-/// Fields of a record; always an object on the wire (`{}` when the caller gave none).
-pub type Fields = serde_json::Map<String, Json>;
+/// `None`: not routed yet (before the first bootstrap). `Some(None)`: routed, but off.
+static THRESHOLD: Mutex<Option<Option<LogLevel>>> = Mutex::new(None);
 
-/// One structured log record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LogRecord<'a> {
-    pub ts: String,
-    pub level: LogLevel,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub worker_id: Option<&'a str>,
-    pub message: &'a str,
-    pub fields: Fields,
-}
-
-/// Parses a threshold: a level name (any case), or `off`/`none` for "write nothing".
-/// `None` means the text is not a threshold at all.
+/// A threshold: a level name, `off`/`none`, or an EnvFilter-like list whose plain entry is a
+/// level (`info,sqlx=warn` is `info`). `None` when it names no level.
 pub fn parse_threshold(raw: &str) -> Option<Option<LogLevel>> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "error" => Some(Some(LogLevel::Error)),
-        "warn" | "warning" => Some(Some(LogLevel::Warn)),
-        "info" => Some(Some(LogLevel::Info)),
-        "debug" => Some(Some(LogLevel::Debug)),
-        "trace" => Some(Some(LogLevel::Trace)),
-        "off" | "none" | "" => Some(None),
-        _ => None,
+    let lower = raw.trim().to_ascii_lowercase();
+    if lower == "off" || lower == "none" {
+        return Some(None);
     }
+    lower
+        .split(',')
+        .filter(|part| !part.contains('='))
+        .find_map(LogLevel::parse)
+        .map(Some)
 }
 
-/// The threshold from `TASKER_LOG_LEVEL`. An unset or unreadable value writes nothing: logging
-/// has no caller to report a bad value to, and silence is the safe default.
-pub fn env_threshold() -> Option<LogLevel> {
-    std::env::var(LOG_LEVEL_ENV)
-        .ok()
-        .and_then(|raw| parse_threshold(&raw))
-        .flatten()
+/// Installs the routing at bootstrap; `config` is the bootstrap `log_level`.
+pub fn configure(config: Option<&str>) -> Result<()> {
+    let from_env = |name: &str| std::env::var(name).ok().and_then(|v| parse_threshold(&v));
+    let config = match config {
+        Some(raw) => Some(parse_threshold(raw).ok_or_else(|| {
+            CoreError::InvalidArgument(format!(
+                "Invalid log_level \"{}\" (expected error, warn, info, debug, trace or off)",
+                crate::parse::quote(raw)
+            ))
+        })?),
+        None => None,
+    };
+    let threshold = from_env(LOG_LEVEL_ENV)
+        .or(config)
+        .or_else(|| from_env("LOG_LEVEL"))
+        .or_else(|| from_env("RUST_LOG"))
+        .unwrap_or(Some(LogLevel::Info));
+    *THRESHOLD.lock().unwrap_or_else(|p| p.into_inner()) = Some(threshold);
+    Ok(())
 }
 
-/// Whether a record of `level` is written under `threshold` (`Error` is the most severe).
-pub fn passes(level: LogLevel, threshold: Option<LogLevel>) -> bool {
-    threshold.is_some_and(|threshold| level <= threshold)
+fn enabled(level: LogLevel) -> bool {
+    let threshold = *THRESHOLD.lock().unwrap_or_else(|p| p.into_inner());
+    matches!(threshold, Some(Some(t)) if level <= t)
 }
 
-/// Writes one record as a JSON line to stderr. Write errors are ignored: a closed stderr must
-/// not turn a log call into a failure (and `eprintln!` would panic).
-pub fn write(record: &LogRecord<'_>) {
-    if let Ok(mut line) = serde_json::to_string(record) {
-        line.push('\n');
-        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+/// The line tracing's full format writes for one record.
+pub fn format_line(
+    at: chrono::DateTime<chrono::Utc>,
+    level: LogLevel,
+    target: &str,
+    message: &str,
+    fields: Option<&BTreeMap<String, Value>>,
+) -> String {
+    let mut line = format!(
+        "{} {} {target}: {message}",
+        at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+        level.tracing_name()
+    );
+    if let Some(fields) = fields {
+        // tasker logged the fields map with `?` (Debug); serde_json's Value Debug is the same.
+        line.push_str(&format!(" fields={fields:?}"));
     }
+    line
 }
 
-/// Logs without an engine (before bootstrap): real time, threshold from the environment.
-pub fn emit(worker_id: Option<&str>, level: LogLevel, message: &str, fields: Option<&Fields>) {
-    if !passes(level, env_threshold()) {
+/// Writes one record if routing is installed and the level passes. Write errors are ignored:
+/// a closed stdout must not turn a log call into a failure.
+pub fn emit(
+    target: &str,
+    level: LogLevel,
+    message: &str,
+    fields: Option<&BTreeMap<String, Value>>,
+) {
+    if !enabled(level) {
         return;
     }
-    write(&LogRecord {
-        ts: crate::timestamp::format_utc(chrono::Utc::now().naive_utc()),
-        level,
-        worker_id,
-        message,
-        fields: fields.cloned().unwrap_or_default(),
-    });
-}
-
-/// The JSON type name of a value, for error messages.
-pub fn json_kind(value: &Json) -> &'static str {
-    match value {
-        Json::Null => "null",
-        Json::Bool(_) => "boolean",
-        Json::Number(_) => "number",
-        Json::String(_) => "string",
-        Json::Array(_) => "array",
-        Json::Object(_) => "object",
-    }
+    let mut line = format_line(chrono::Utc::now(), level, target, message, fields);
+    line.push('\n');
+    let _ = std::io::stdout().lock().write_all(line.as_bytes());
 }
 
 #[cfg(test)]
@@ -95,32 +108,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn threshold_admits_only_levels_at_least_as_severe() {
-        assert!(passes(LogLevel::Error, Some(LogLevel::Warn)));
-        assert!(passes(LogLevel::Warn, Some(LogLevel::Warn)));
-        assert!(!passes(LogLevel::Info, Some(LogLevel::Warn)));
-        assert!(!passes(LogLevel::Error, None));
-    }
-
-    #[test]
-    fn threshold_names_parse_case_insensitively_and_reject_unknown_names() {
+    fn thresholds_read_plain_levels_and_filter_directives() {
         assert_eq!(parse_threshold("DEBUG"), Some(Some(LogLevel::Debug)));
+        assert_eq!(
+            parse_threshold("info,sqlx=warn"),
+            Some(Some(LogLevel::Info))
+        );
         assert_eq!(parse_threshold("off"), Some(None));
+        assert_eq!(parse_threshold("tasker=debug"), None);
         assert_eq!(parse_threshold("loud"), None);
     }
 
     #[test]
-    fn record_omits_absent_worker_id_and_always_has_fields() {
-        let record = LogRecord {
-            ts: "2026-01-01T00:00:00.000Z".to_owned(),
-            level: LogLevel::Info,
-            worker_id: None,
-            message: "hi",
-            fields: Fields::new(),
-        };
+    fn lines_have_tracing_full_format() {
+        let at = chrono::DateTime::from_timestamp(0, 1_000).unwrap();
+        let fields = BTreeMap::from([("k".to_owned(), Value::from("v"))]);
         assert_eq!(
-            serde_json::to_string(&record).ok().as_deref(),
-            Some(r#"{"ts":"2026-01-01T00:00:00.000Z","level":"info","message":"hi","fields":{}}"#)
+            format_line(at, LogLevel::Info, FFI_TARGET, "hi", Some(&fields)),
+            r#"1970-01-01T00:00:00.000001Z  INFO tasker_ts::ffi_logging: hi fields={"k": String("v")}"#
         );
     }
 }

@@ -1,30 +1,29 @@
 //! `TASKER_TEMPLATE_PATH` adds template folders. Its own test binary: it sets a process
-//! environment variable, which must not race with other tests reading the environment.
+//! environment variable, which must not race with other tests creating engines.
 
 mod common;
 
 use common::*;
-use tasker_core::dto::BootstrapConfig;
+use serde_json::json;
 use tasker_core::engine::{Engine, TEMPLATE_PATH_ENV};
+use tasker_core::model::BootstrapConfig;
 
 #[test]
-fn template_path_env_adds_templates_and_a_bad_folder_fails_bootstrap() {
-    let folder = format!(
-        "{}/tests/fixtures/templates/extra",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::env::set_var(TEMPLATE_PATH_ENV, &folder);
-    let engine = Engine::new(BootstrapConfig::default()).expect("bootstrap");
-    let mut req = request("shipping", "label");
-    req.version = "2.0.0".to_owned();
-    assert!(engine.create_task(req).is_ok());
+fn template_path_env_adds_folders_and_a_bad_one_fails_bootstrap() {
+    std::env::set_var(TEMPLATE_PATH_ENV, fixture_dir("step_types"));
+    let engine = Engine::new(quiet()).expect("bootstrap");
+    assert!(engine.create_task(fixture("routing", json!({}))).is_ok());
 
-    let broken = format!(
-        "{}/tests/fixtures/templates/malformed",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::env::set_var(TEMPLATE_PATH_ENV, &broken);
-    assert!(Engine::new(BootstrapConfig::default()).is_err());
+    std::env::set_var(TEMPLATE_PATH_ENV, fixture_dir("malformed"));
+    let err = Engine::new(quiet()).err().unwrap();
+    assert!(err.to_string().contains("broken.yaml"));
     std::env::remove_var(TEMPLATE_PATH_ENV);
-    assert!(Engine::new(BootstrapConfig::default()).is_ok());
+    assert!(Engine::new(quiet()).is_ok());
+}
+
+fn quiet() -> BootstrapConfig {
+    BootstrapConfig {
+        log_level: Some("off".to_owned()),
+        ..BootstrapConfig::default()
+    }
 }

@@ -1,92 +1,161 @@
-//! Templates beyond the shipped ones: loading a folder, overriding, and rejecting bad files.
+//! Template loading: tasker's YAML format and defaults, unknown keys ignored, and clear errors
+//! (naming the file and the field) for malformed files, cycles and duplicates.
 
 mod common;
 
 use common::*;
-use tasker_core::dto::BootstrapConfig;
-use tasker_core::engine::Engine;
+use tasker_core::engine::registry::{parse_template, TemplateRegistry};
+use tasker_core::model::*;
 use tasker_core::CoreError;
 
-fn fixture(name: &str) -> String {
-    format!(
-        "{}/tests/fixtures/templates/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+fn load_err(folder: &str) -> String {
+    TemplateRegistry::load(None, Some(&fixture_dir(folder)))
+        .map(|_| ())
+        .unwrap_err()
+        .to_string()
 }
 
-fn with_templates(name: &str) -> Result<Engine, CoreError> {
-    Engine::new(BootstrapConfig {
-        seed: Some(1),
-        template_path: Some(fixture(name)),
-        ..BootstrapConfig::default()
-    })
+#[test]
+fn shipped_templates_load_in_tasker_format() {
+    let registry = TemplateRegistry::load(None, None).unwrap();
+    let order = registry
+        .get("ecommerce", "order_processing", "1.0.0")
+        .unwrap();
+    let names: Vec<_> = order
+        .template
+        .steps
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "validate_cart",
+            "process_payment",
+            "update_inventory",
+            "send_confirmation"
+        ]
+    );
+    assert_eq!(
+        order.template.steps[3].retry.backoff,
+        BackoffStrategy::Linear
+    );
+    let report = registry.get("analytics", "report", "1.0.0").unwrap();
+    assert_eq!(
+        report.template.steps[3].dependencies,
+        ["transform_a", "transform_b"],
+        "depends_on alias"
+    );
+    let import = registry.get("batch", "import", "1.0.0").unwrap();
+    let types: Vec<_> = import.template.steps.iter().map(|s| s.step_type).collect();
+    assert_eq!(
+        types,
+        [
+            StepType::Batchable,
+            StepType::BatchWorker,
+            StepType::DeferredConvergence
+        ]
+    );
+    assert_eq!(registry.namespaces(), ["analytics", "batch", "ecommerce"]);
 }
 
-fn error_message(name: &str) -> String {
-    match with_templates(name) {
-        Err(CoreError::InvalidArgument(message)) => message,
-        other => panic!(
-            "expected InvalidArgument, got {:?}",
-            other.map(|_| "an engine")
+#[test]
+fn tasker_defaults_apply_to_absent_keys() {
+    let t = parse_template("t.yaml", "name: t\nnamespace_name: n\nversion: 1.0.0\nsteps:\n  - name: a\n    handler: { callable: x }\n  - name: b\n    handler: { callable: y }\n    retry: { max_attempts: 5 }\n").unwrap().template;
+    let (a, b) = (&t.steps[0], &t.steps[1]);
+    assert_eq!(a.step_type, StepType::Standard);
+    assert_eq!(a.retry, RetryConfiguration::default());
+    assert_eq!(
+        (a.retry.backoff_base_ms, a.retry.max_backoff_ms),
+        (Some(1000), Some(30_000))
+    );
+    // A partial block takes the field defaults, which leave the two delays unset (as tasker).
+    assert_eq!(
+        (
+            b.retry.max_attempts,
+            b.retry.retryable,
+            b.retry.backoff_base_ms
         ),
-    }
-}
-
-#[test]
-fn template_path_adds_templates_from_a_folder() {
-    let engine = with_templates("extra").expect("bootstrap");
-    let mut req = request("shipping", "label");
-    req.version = "2.0.0".to_owned();
-    let task = engine.create_task(req).expect("create");
-    assert_eq!(task.total_steps, 2);
-    assert_eq!(
-        poll(&engine).step_definition.handler_callable,
-        "shipping.quote"
+        (5, true, None)
     );
-    // Shipped templates are still there.
-    assert!(engine.create_task(order()).is_ok());
+    assert!(a.handler.initialization.is_empty());
+    assert_eq!(t.system_dependencies.primary, "default");
 }
 
 #[test]
-fn a_folder_template_replaces_a_shipped_one_with_the_same_key() {
-    let engine = with_templates("override").expect("bootstrap");
-    let task = engine.create_task(order()).expect("create");
-    assert_eq!(
-        task.steps
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect::<Vec<_>>(),
-        ["checkout"]
-    );
+fn unknown_keys_are_ignored_at_every_level() {
+    let registry = TemplateRegistry::load(None, Some(&fixture_dir("lenient"))).unwrap();
+    let t = registry.get("fixtures", "lenient", "2.0.0").unwrap();
+    assert_eq!(t.template.steps[0].retry.max_attempts, 2);
 }
 
 #[test]
-fn a_malformed_file_fails_bootstrap_naming_the_file() {
-    let message = error_message("malformed");
-    assert!(message.starts_with("Invalid task template "), "{message}");
-    assert!(message.contains("broken.json"), "{message}");
-}
-
-#[test]
-fn a_cyclic_template_fails_bootstrap() {
-    let message = error_message("cyclic");
+fn a_malformed_template_names_the_file_and_the_field() {
+    let err = load_err("malformed");
+    assert!(err.starts_with("Invalid task template "), "{err}");
+    assert!(err.contains("broken.yaml"), "{err}");
     assert!(
-        message.contains("loop.json") && message.ends_with("dependency cycle through step \"a\""),
-        "{message}"
+        err.contains("steps[0]") && err.contains("missing field `handler`"),
+        "{err}"
     );
 }
 
 #[test]
-fn one_folder_may_not_define_a_template_twice() {
-    let message = error_message("duplicate");
-    assert!(message.contains("is defined twice"), "{message}");
-}
-
-#[test]
-fn a_missing_folder_fails_bootstrap() {
-    let message = error_message("does-not-exist");
+fn a_cycle_is_refused_when_the_template_loads() {
+    let err = load_err("cyclic");
     assert!(
-        message.starts_with("Cannot read task template folder"),
-        "{message}"
+        err.contains("loop.yaml") && err.contains("Dependency cycle through step 'x'"),
+        "{err}"
     );
+}
+
+#[test]
+fn one_source_defining_a_template_twice_is_an_error() {
+    let err = load_err("duplicate");
+    assert!(
+        err.contains("b.yaml") && err.contains("already defined by") && err.contains("a.yaml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn tasker_validation_rules_are_reported_together() {
+    let err = load_err("bad_decision");
+    assert!(err.contains("Template validation failed: "), "{err}");
+    assert!(err.contains("Duplicate step name 'dup'"), "{err}");
+    assert!(
+        err.contains("Step 'dup' depends on non-existent step 'missing'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Decision step 'decide' must have at least one dependency"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wrong_spellings_and_types_fail_as_in_tasker() {
+    let base = "name: t\nnamespace_name: n\nversion: 1.0.0\nsteps:\n  - name: a\n    handler: { callable: x }\n";
+    let bad_backoff = format!("{base}    retry: {{ backoff: fixed }}\n");
+    assert!(parse_template("t.yaml", &bad_backoff).is_err());
+    let bad_type = format!("{base}    type: parallel\n");
+    assert!(parse_template("t.yaml", &bad_type).is_err());
+    let null_init = format!("{base}    handler: {{ callable: x, initialization: null }}\n");
+    assert!(parse_template(
+        "t.yaml",
+        &null_init.replace("    handler: { callable: x }\n", "")
+    )
+    .is_err());
+    assert!(matches!(
+        parse_template("t.yaml", "name: t\nnamespace_name: n\nversion: 1.0.0\n"),
+        Err(CoreError::InvalidTemplate { .. })
+    ));
+}
+
+#[test]
+fn a_later_source_replaces_a_template() {
+    let engine = seeded();
+    assert!(engine
+        .create_task(fixture("deep", serde_json::json!({})))
+        .is_ok());
 }

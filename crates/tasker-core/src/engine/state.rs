@@ -1,75 +1,75 @@
-//! The engine's state behind its one mutex, and the helpers every operation shares: lookups,
-//! step transitions with their audit rows, domain events and log records.
+//! The engine's state behind its one mutex: tasks, their workflow steps, the dispatch queue, the
+//! pending map and the in-process event bus; and the small helpers every operation shares.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::clock::Clock;
 use super::ids::IdSource;
-use super::templates::{Template, TemplateRegistry, TEMPLATE_PATH_ENV};
-use crate::dto::*;
+use super::registry::{LoadedTemplate, TemplateKey, TemplateRegistry, TEMPLATE_PATH_ENV};
 use crate::error::{CoreError, Result};
-use crate::logging::{self, Fields, LogRecord};
-use crate::timestamp::{format_utc, parse_timestamp};
+use crate::logging;
+use crate::model::*;
+use crate::parse::parse_timestamp;
 
-/// Domain events kept for `poll_domain_event`; past this the oldest are dropped (and counted) so
-/// a worker that never drains them cannot grow memory without bound.
-pub const DOMAIN_EVENT_CAPACITY: usize = 10_000;
-/// Audit rows kept per step; a batch step that yields forever drops its oldest rows.
-pub const AUDIT_CAPACITY_PER_STEP: usize = 1_000;
-/// Cap of the exponential retry backoff.
-pub(crate) const MAX_BACKOFF_MS: u64 = 60_000;
+/// The in-process bus keeps this many events (tasker's broadcast buffer); past it the oldest
+/// are dropped, as a lagging broadcast receiver loses them.
+pub const DOMAIN_EVENT_CAPACITY: usize = 1000;
+/// tasker's FFI completion timeout.
 pub(crate) const DEFAULT_STEP_TIMEOUT_MS: u32 = 30_000;
+/// tasker's starvation warning threshold.
 pub(crate) const DEFAULT_STARVATION_THRESHOLD_MS: u32 = 10_000;
 pub(crate) const DEFAULT_CLOCK_TICK_MS: u32 = 1_000;
+/// The publisher tasker's TypeScript bridge always used.
+pub(crate) const FIRED_BY: &str = "DefaultDomainEventPublisher";
 
+/// tasker's task states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TaskStatus {
+pub(crate) enum TaskState {
     Pending,
-    InProgress,
+    Initializing,
+    EnqueuingSteps,
+    StepsInProcess,
+    EvaluatingResults,
+    WaitingForDependencies,
+    BlockedByFailures,
     Complete,
-    Error,
     Cancelled,
 }
 
-impl TaskStatus {
-    pub const ALL: [TaskStatus; 5] = [
-        TaskStatus::Pending,
-        TaskStatus::InProgress,
-        TaskStatus::Complete,
-        TaskStatus::Error,
-        TaskStatus::Cancelled,
-    ];
-
+impl TaskState {
     pub fn as_str(self) -> &'static str {
         match self {
-            TaskStatus::Pending => "pending",
-            TaskStatus::InProgress => "in_progress",
-            TaskStatus::Complete => "complete",
-            TaskStatus::Error => "error",
-            TaskStatus::Cancelled => "cancelled",
+            TaskState::Pending => "pending",
+            TaskState::Initializing => "initializing",
+            TaskState::EnqueuingSteps => "enqueuing_steps",
+            TaskState::StepsInProcess => "steps_in_process",
+            TaskState::EvaluatingResults => "evaluating_results",
+            TaskState::WaitingForDependencies => "waiting_for_dependencies",
+            TaskState::BlockedByFailures => "blocked_by_failures",
+            TaskState::Complete => "complete",
+            TaskState::Cancelled => "cancelled",
         }
     }
 
-    pub fn parse(raw: &str) -> Option<TaskStatus> {
-        TaskStatus::ALL.into_iter().find(|s| s.as_str() == raw)
-    }
-
-    /// Pending and in-progress tasks may still hand out steps.
-    pub fn is_active(self) -> bool {
-        matches!(self, TaskStatus::Pending | TaskStatus::InProgress)
+    /// Terminal states: nothing moves the task any more.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, TaskState::Complete | TaskState::Cancelled)
     }
 }
 
+/// tasker's step states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum StepState {
     Pending,
-    /// Yielded a checkpoint and waits to be handed out again (the run is not over).
     Enqueued,
     InProgress,
+    EnqueuedForOrchestration,
+    EnqueuedAsErrorForOrchestration,
     WaitingForRetry,
     Complete,
     Error,
@@ -82,6 +82,8 @@ impl StepState {
             StepState::Pending => "pending",
             StepState::Enqueued => "enqueued",
             StepState::InProgress => "in_progress",
+            StepState::EnqueuedForOrchestration => "enqueued_for_orchestration",
+            StepState::EnqueuedAsErrorForOrchestration => "enqueued_as_error_for_orchestration",
             StepState::WaitingForRetry => "waiting_for_retry",
             StepState::Complete => "complete",
             StepState::Error => "error",
@@ -97,115 +99,141 @@ impl StepState {
     }
 }
 
-/// The last result a handler (or timeout cleanup) reported for a step.
-#[derive(Debug, Clone)]
-pub(crate) struct Outcome {
-    pub success: bool,
-    pub status: String,
-    pub result: Json,
-    pub error_message: Option<String>,
-    pub error_type: Option<String>,
-    pub error_retryable: Option<bool>,
-}
-
+/// One workflow step of a task.
 #[derive(Debug)]
-pub(crate) struct Step {
+pub(crate) struct StepRec {
     pub uuid: Uuid,
+    pub named_step_uuid: Uuid,
+    /// Instance name (`{template}_{batch_id}` for a batch worker).
+    pub name: String,
+    /// The template step it runs (its handler and definition).
+    pub template_step: String,
     pub state: StepState,
-    pub attempts: u32,
-    /// When a pending or enqueued step became dispatchable (its dependencies done); `None`
-    /// while it waits on dependencies. Drives starvation and queue-age metrics.
-    pub available_at: Option<NaiveDateTime>,
+    /// Indices of the steps it has an edge from (the DAG as created, not as declared).
+    pub parents: Vec<usize>,
+    pub retryable: bool,
+    pub max_attempts: i32,
+    /// Claims so far (incremented when a worker takes the step).
+    pub attempts: i32,
+    pub in_process: bool,
+    pub processed: bool,
+    pub processed_at: Option<NaiveDateTime>,
+    pub last_attempted_at: Option<NaiveDateTime>,
     pub last_failure_at: Option<NaiveDateTime>,
     pub next_retry_at: Option<NaiveDateTime>,
-    pub outcome: Option<Outcome>,
-    pub checkpoint: Option<CheckpointYieldData>,
-    /// The event id it is handed out under, while in progress.
-    pub claim: Option<Uuid>,
-    pub audit: VecDeque<StepAuditRecord>,
+    pub backoff_request_seconds: Option<i32>,
+    pub inputs: Option<Value>,
+    /// The last accepted result, as stored (`results`) and typed.
+    pub result: Option<StepExecutionResult>,
+    pub results: Option<Value>,
+    /// The stored `CheckpointRecord`, once the step has yielded.
+    pub checkpoint: Option<Value>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    /// Newest last; read newest first.
+    pub audit: Vec<StepAuditResponse>,
 }
 
 #[derive(Debug)]
-pub(crate) struct Task {
+pub(crate) struct TaskRec {
     pub uuid: Uuid,
-    pub template: Arc<Template>,
-    /// The request as accepted (ids normalised, `requested_at` cleared): the task's fields, and
-    /// the fingerprint an idempotent replay is compared with.
-    pub request: TaskRequest,
-    pub correlation_id: String,
+    pub named_task_uuid: Uuid,
+    pub template: Arc<LoadedTemplate>,
+    pub namespace: String,
+    pub name: String,
+    pub version: String,
+    pub context: Value,
+    pub initiator: String,
+    pub source_system: String,
+    pub reason: String,
+    pub tags: Vec<String>,
+    pub priority: i32,
+    pub correlation_id: Uuid,
+    pub parent_correlation_id: Option<Uuid>,
+    pub identity_hash: String,
     pub requested_at: NaiveDateTime,
-    pub status: TaskStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    pub completed_at: Option<NaiveDateTime>,
-    pub steps: Vec<Step>,
+    pub complete: bool,
+    pub state: TaskState,
+    pub steps: Vec<StepRec>,
+    /// Instance name → index.
+    pub by_name: HashMap<String, usize>,
 }
 
-impl Task {
-    pub fn deps_satisfied(&self, step: usize) -> bool {
-        self.completed_parents(step) == self.total_parents(step)
+impl TaskRec {
+    pub fn definition(&self, si: usize) -> Option<&StepDefinition> {
+        let step = self.steps.get(si)?;
+        self.template.template.step(&step.template_step)
     }
 
-    pub fn total_parents(&self, step: usize) -> usize {
-        self.template.steps.get(step).map_or(0, |s| s.deps.len())
+    pub fn deps_satisfied(&self, si: usize) -> bool {
+        self.steps.get(si).is_some_and(|s| {
+            s.parents.iter().all(|&p| {
+                self.steps
+                    .get(p)
+                    .is_some_and(|p| p.state == StepState::Complete)
+            })
+        })
     }
 
-    pub fn completed_parents(&self, step: usize) -> usize {
-        self.template.steps.get(step).map_or(0, |s| {
-            s.deps
+    pub fn completed_parents(&self, si: usize) -> usize {
+        self.steps.get(si).map_or(0, |s| {
+            s.parents
                 .iter()
-                .filter(|&&d| {
+                .filter(|&&p| {
                     self.steps
-                        .get(d)
-                        .is_some_and(|d| d.state == StepState::Complete)
+                        .get(p)
+                        .is_some_and(|p| p.state == StepState::Complete)
                 })
                 .count()
         })
     }
 
-    /// Since when the step has been ready, if it is ready at `now`: an active task, its
-    /// dependencies complete, and pending, enqueued, or waiting for a retry that is due.
-    pub fn ready_since(&self, step: usize, now: NaiveDateTime) -> Option<NaiveDateTime> {
-        if !self.status.is_active() {
-            return None;
-        }
-        let s = self.steps.get(step)?;
-        let since = match s.state {
-            StepState::Pending | StepState::Enqueued => s.available_at,
-            StepState::WaitingForRetry => s.next_retry_at,
-            _ => None,
-        }?;
-        (since <= now && self.deps_satisfied(step)).then_some(since)
+    /// `attempts == 0 || (retryable && attempts < max_attempts)`, as tasker's readiness SQL.
+    pub fn retry_eligible(&self, si: usize) -> bool {
+        self.steps
+            .get(si)
+            .is_some_and(|s| s.attempts == 0 || (s.retryable && s.attempts < s.max_attempts))
     }
 
-    pub fn is_ready(&self, step: usize, now: NaiveDateTime) -> bool {
-        self.ready_since(step, now).is_some()
-    }
-
-    pub fn step_index(&self, uuid: Uuid) -> Option<usize> {
-        self.steps.iter().position(|s| s.uuid == uuid)
+    /// tasker's `ready_for_execution`.
+    pub fn is_ready(&self, si: usize, now: NaiveDateTime) -> bool {
+        let Some(s) = self.steps.get(si) else {
+            return false;
+        };
+        matches!(s.state, StepState::Pending | StepState::WaitingForRetry)
+            && !s.processed
+            && !s.in_process
+            && self.deps_satisfied(si)
+            && self.retry_eligible(si)
+            && s.next_retry_at.is_none_or(|at| at <= now)
     }
 }
 
-/// A handed-out step event.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Claim {
+/// Something the dispatch queue hands out next.
+#[derive(Debug)]
+pub(crate) enum Queued {
+    /// An enqueued step, claimed when it is polled.
+    Step { task: usize, step: usize },
+    /// A checkpoint continuation: the same claim, handed out again under a new event id.
+    Continuation {
+        task: usize,
+        step: usize,
+        event: Box<StepEvent>,
+    },
+}
+
+/// An event handed out and not yet completed (tasker's pending map).
+#[derive(Debug)]
+pub(crate) struct Pending {
     pub task: usize,
     pub step: usize,
-    pub claimed_at: NaiveDateTime,
-    /// Hand-out order, to visit claims deterministically.
+    pub dispatched_at: NaiveDateTime,
+    /// Hand-out order, to visit the map deterministically.
     pub seq: u64,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct Counters {
-    pub completed: u32,
-    pub failed: u32,
-    pub retried: u32,
-    pub checkpoints: u32,
-    pub timed_out: u32,
-    pub starvation_warnings: u32,
-    pub dropped_domain_events: u64,
+    /// The snapshot handed out; a checkpoint continuation re-sends it.
+    pub event: Box<StepEvent>,
 }
 
 #[derive(Debug)]
@@ -214,7 +242,7 @@ pub(crate) struct Settings {
     pub namespaces: Option<BTreeSet<String>>,
     pub step_timeout_ms: u32,
     pub starvation_threshold_ms: u32,
-    pub log_threshold: Option<LogLevel>,
+    pub environment: String,
 }
 
 impl Settings {
@@ -225,35 +253,29 @@ impl Settings {
     }
 }
 
-/// What an audit row says besides the two states.
-#[derive(Debug, Default)]
-pub(crate) struct AuditDetail {
-    pub worker_id: Option<String>,
-    pub success: Option<bool>,
-    pub execution_time_ms: Option<i64>,
-    pub result: Option<Json>,
-}
-
 #[derive(Debug)]
 pub(crate) struct State {
     pub worker_id: String,
+    /// The uuid inside `worker_id`, the `worker_uuid` of audit rows.
+    pub worker_uuid: Uuid,
     pub clock: Clock,
     pub ids: IdSource,
     pub settings: Settings,
     pub templates: TemplateRegistry,
-    /// In creation order; every listing and dispatch scan follows it.
-    pub tasks: Vec<Task>,
-    /// Lookups only; never iterated, so hash order cannot leak into results.
+    /// In creation order.
+    pub tasks: Vec<TaskRec>,
     pub task_index: HashMap<Uuid, usize>,
     pub idempotency: HashMap<String, usize>,
-    /// Indices of pending/in-progress tasks, so dispatch does not rescan finished ones.
+    /// Tasks not in a terminal state, so the readiness pass skips finished ones.
     pub active: BTreeSet<usize>,
-    pub in_flight: HashMap<Uuid, Claim>,
-    pub claim_seq: u64,
+    pub queue: VecDeque<Queued>,
+    pub pending: HashMap<Uuid, Pending>,
+    pub dispatch_seq: u64,
+    pub named_tasks: HashMap<TemplateKey, Uuid>,
+    pub named_steps: HashMap<(TemplateKey, String), Uuid>,
     pub events: VecDeque<DomainEvent>,
-    pub counters: Counters,
+    /// After `transition_to_graceful_shutdown`: nothing new is handed out.
     pub shutting_down: bool,
-    pub log_counts: [u64; 5],
 }
 
 impl State {
@@ -261,7 +283,8 @@ impl State {
         let start = match &config.clock_start {
             Some(raw) => parse_timestamp(raw).map_err(|err| {
                 CoreError::InvalidArgument(format!(
-                    "Invalid clock_start: {err} (expected RFC 3339, got \"{raw}\")"
+                    "Invalid clock_start: {err} (expected RFC 3339, got \"{}\")",
+                    crate::parse::quote(raw)
                 ))
             })?,
             None => default_clock_start(),
@@ -273,18 +296,11 @@ impl State {
             ),
             None => (Clock::Real, IdSource::Random),
         };
-        let log_threshold = match &config.log_level {
-            Some(raw) => logging::parse_threshold(raw).ok_or_else(|| {
-                CoreError::InvalidArgument(format!(
-                    "Invalid log_level \"{raw}\" (expected error, warn, info, debug, trace or off)"
-                ))
-            })?,
-            None => logging::env_threshold(),
-        };
+        logging::configure(config.log_level.as_deref())?;
         let namespaces = match config.namespaces {
             Some(list) if list.is_empty() => {
                 return Err(CoreError::InvalidArgument(
-                    "namespaces must not be empty (omit it to handle every namespace)".to_owned(),
+                    "namespaces must not be empty (omit it to take every namespace)".to_owned(),
                 ))
             }
             Some(list) => Some(list.into_iter().collect()),
@@ -293,9 +309,10 @@ impl State {
         let env_paths = std::env::var_os(TEMPLATE_PATH_ENV);
         let templates =
             TemplateRegistry::load(env_paths.as_deref(), config.template_path.as_deref())?;
-        let worker_id = format!("typescript-worker-{}", ids.next());
+        let worker_uuid = ids.next();
         Ok(State {
-            worker_id,
+            worker_id: format!("typescript-worker-{worker_uuid}"),
+            worker_uuid,
             clock,
             ids,
             settings: Settings {
@@ -304,247 +321,94 @@ impl State {
                 starvation_threshold_ms: config
                     .starvation_threshold_ms
                     .unwrap_or(DEFAULT_STARVATION_THRESHOLD_MS),
-                log_threshold,
+                environment: std::env::var("TASKER_ENV")
+                    .ok()
+                    .filter(|e| !e.is_empty())
+                    .unwrap_or_else(|| "development".to_owned()),
             },
             templates,
             tasks: Vec::new(),
             task_index: HashMap::new(),
             idempotency: HashMap::new(),
             active: BTreeSet::new(),
-            in_flight: HashMap::new(),
-            claim_seq: 0,
+            queue: VecDeque::new(),
+            pending: HashMap::new(),
+            dispatch_seq: 0,
+            named_tasks: HashMap::new(),
+            named_steps: HashMap::new(),
             events: VecDeque::new(),
-            counters: Counters::default(),
             shutting_down: false,
-            log_counts: [0; 5],
         })
     }
 
-    /// Resolves a caller-supplied task id.
-    pub fn find_task(&self, raw: &str) -> Result<usize> {
-        let uuid = parse_uuid(raw, "task UUID")?;
+    pub fn task(&self, ti: usize) -> Result<&TaskRec> {
+        self.tasks.get(ti).ok_or_else(inconsistent)
+    }
+
+    pub fn task_mut(&mut self, ti: usize) -> Result<&mut TaskRec> {
+        self.tasks.get_mut(ti).ok_or_else(inconsistent)
+    }
+
+    pub fn find_task(&self, uuid: Uuid) -> Result<usize> {
         self.task_index
             .get(&uuid)
             .copied()
             .ok_or_else(|| CoreError::NotFound(format!("Task {uuid}")))
     }
 
-    /// Resolves a caller-supplied task and step id pair (both parsed before either lookup).
-    pub fn find_step(&self, task_raw: &str, step_raw: &str) -> Result<(usize, usize)> {
-        let task_uuid = parse_uuid(task_raw, "task UUID")?;
-        let step_uuid = parse_uuid(step_raw, "step UUID")?;
-        let ti = self
-            .task_index
-            .get(&task_uuid)
-            .copied()
-            .ok_or_else(|| CoreError::NotFound(format!("Task {task_uuid}")))?;
+    pub fn find_step(&self, task: Uuid, step: Uuid) -> Result<(usize, usize)> {
+        let ti = self.find_task(task)?;
         let si = self
-            .tasks
-            .get(ti)
-            .and_then(|t| t.step_index(step_uuid))
-            .ok_or_else(|| CoreError::NotFound(format!("Step {step_uuid}")))?;
+            .task(ti)?
+            .steps
+            .iter()
+            .position(|s| s.uuid == step)
+            .ok_or_else(|| CoreError::NotFound(format!("Step {step} of task {task}")))?;
         Ok((ti, si))
     }
 
-    /// Moves a step to `to` and writes the audit row for it.
-    pub fn transition(
-        &mut self,
-        ti: usize,
-        si: usize,
-        to: StepState,
-        now: NaiveDateTime,
-        detail: AuditDetail,
-    ) {
-        let audit_uuid = self.ids.next();
-        let Some(task) = self.tasks.get_mut(ti) else {
-            return;
-        };
-        let task_uuid = task.uuid;
-        let name = task
-            .template
-            .steps
-            .get(si)
-            .map(|s| s.definition.name.clone())
-            .unwrap_or_default();
-        let Some(step) = task.steps.get_mut(si) else {
-            return;
-        };
-        let from = step.state;
-        step.state = to;
-        push_audit(
-            step,
-            StepAuditRecord {
-                audit_uuid: audit_uuid.to_string(),
-                step_uuid: step.uuid.to_string(),
-                task_uuid: task_uuid.to_string(),
-                step_name: name,
-                from_state: Some(from.as_str().to_owned()),
-                to_state: to.as_str().to_owned(),
-                worker_id: detail.worker_id,
-                success: detail.success,
-                execution_time_ms: detail.execution_time_ms,
-                recorded_at: format_utc(now),
-                result: detail.result,
-            },
-        );
-    }
-
-    /// Queues a domain event about a task (and one of its steps).
-    pub fn emit_event(
-        &mut self,
-        name: &str,
-        ti: usize,
-        si: Option<usize>,
-        now: NaiveDateTime,
-        payload: Json,
-    ) {
-        let event_id = self.ids.next();
-        let Some(task) = self.tasks.get(ti) else {
-            return;
-        };
-        let step = si.and_then(|si| Some((task.steps.get(si)?, task.template.steps.get(si)?)));
-        let event = DomainEvent {
-            event_id: event_id.to_string(),
-            event_name: name.to_owned(),
-            event_version: "1.0".to_owned(),
-            metadata: DomainEventMetadata {
-                task_uuid: task.uuid.to_string(),
-                step_uuid: step.map(|(s, _)| s.uuid.to_string()),
-                step_name: step.map(|(_, d)| d.definition.name.clone()),
-                namespace: task.request.namespace.clone(),
-                correlation_id: task.correlation_id.clone(),
-                fired_at: format_utc(now),
-                fired_by: self.worker_id.clone(),
-            },
-            payload,
-        };
-        if self.events.len() >= DOMAIN_EVENT_CAPACITY {
-            self.events.pop_front();
-            self.counters.dropped_domain_events += 1;
-            // Once, not per drop: a worker that ignores events would otherwise flood the log.
-            if self.counters.dropped_domain_events == 1 {
-                let mut fields = Fields::new();
-                fields.insert("capacity".to_owned(), DOMAIN_EVENT_CAPACITY.into());
-                self.log(
-                    LogLevel::Warn,
-                    "Domain event queue full; dropping the oldest events",
-                    Some(fields),
-                );
-            }
+    /// The stable id of a template (tasker's `named_tasks` row), allocated on first use.
+    pub fn named_task_uuid(&mut self, key: &TemplateKey) -> Uuid {
+        if let Some(id) = self.named_tasks.get(key) {
+            return *id;
         }
-        self.events.push_back(event);
+        let id = self.ids.next();
+        self.named_tasks.insert(key.clone(), id);
+        id
     }
 
-    /// Records a log call: counted always, written when it passes the threshold.
-    pub fn log(&mut self, level: LogLevel, message: &str, fields: Option<Fields>) {
-        if let Some(count) = self.log_counts.get_mut(level as usize) {
-            *count += 1;
+    /// The stable id of a named step of a template, allocated on first use.
+    pub fn named_step_uuid(&mut self, key: &TemplateKey, step: &str) -> Uuid {
+        let k = (key.clone(), step.to_owned());
+        if let Some(id) = self.named_steps.get(&k) {
+            return *id;
         }
-        if logging::passes(level, self.settings.log_threshold) {
-            logging::write(&LogRecord {
-                ts: format_utc(self.clock.peek()),
-                level,
-                worker_id: Some(&self.worker_id),
-                message,
-                fields: fields.unwrap_or_default(),
-            });
-        }
+        let id = self.ids.next();
+        self.named_steps.insert(k, id);
+        id
     }
 
-    /// Moves an active task to error after a step failed for good.
-    pub fn fail_task(&mut self, ti: usize, si: usize, now: NaiveDateTime, message: &str) {
-        let Some(task) = self.tasks.get_mut(ti) else {
-            return;
-        };
-        if !task.status.is_active() {
-            return;
-        }
-        task.status = TaskStatus::Error;
-        task.updated_at = now;
-        let requested_at = format_utc(task.requested_at);
-        let failed_step = task
-            .template
-            .steps
-            .get(si)
-            .map(|s| s.definition.name.clone())
-            .unwrap_or_default();
-        self.active.remove(&ti);
-        let payload = serde_json::json!({
-            "failed_step": failed_step,
-            "error_message": message,
-            "requested_at": requested_at,
-        });
-        self.emit_event("task.failed", ti, None, now, payload);
-    }
-
-    /// `(task, step)` of every step ready at `now` in a namespace this worker handles, oldest
-    /// task first and then in template order: the dispatch order.
-    pub fn ready_steps(&self, now: NaiveDateTime) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.active
-            .iter()
-            .filter_map(|&ti| Some((ti, self.tasks.get(ti)?)))
-            .filter(|(_, task)| self.settings.handles(&task.request.namespace))
-            .flat_map(move |(ti, task)| {
-                (0..task.steps.len())
-                    .filter(move |&si| task.is_ready(si, now))
-                    .map(move |si| (ti, si))
-            })
+    /// Writes an engine log line (target `tasker_core::engine`).
+    pub fn log(&self, level: LogLevel, message: &str, fields: Vec<(&str, Value)>) {
+        let fields = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        logging::emit(logging::ENGINE_TARGET, level, message, Some(&fields));
     }
 }
 
-fn push_audit(step: &mut Step, record: StepAuditRecord) {
-    if step.audit.len() >= AUDIT_CAPACITY_PER_STEP {
-        step.audit.pop_front();
-    }
-    step.audit.push_back(record);
-}
-
-/// The first audit row of a new step (`from_state` is absent).
-pub(crate) fn creation_audit(
-    audit_uuid: Uuid,
-    task_uuid: Uuid,
-    step_uuid: Uuid,
-    name: &str,
-    now: NaiveDateTime,
-) -> StepAuditRecord {
-    StepAuditRecord {
-        audit_uuid: audit_uuid.to_string(),
-        step_uuid: step_uuid.to_string(),
-        task_uuid: task_uuid.to_string(),
-        step_name: name.to_owned(),
-        from_state: None,
-        to_state: StepState::Pending.as_str().to_owned(),
-        worker_id: None,
-        success: None,
-        execution_time_ms: None,
-        recorded_at: format_utc(now),
-        result: None,
-    }
-}
-
-/// Parses an id given by a caller; `what` names it in the error ("task UUID", "event ID").
-pub(crate) fn parse_uuid(raw: &str, what: &str) -> Result<Uuid> {
-    Uuid::parse_str(raw)
-        .map_err(|_| CoreError::InvalidArgument(format!("Invalid {what}: {}", echo(raw))))
-}
-
-/// The caller's text as an error message quotes it: whole up to 80 characters, else its start and
-/// its length, so a hostile 100 MB id cannot become a 100 MB message (or log line).
-pub(crate) fn echo(raw: &str) -> std::borrow::Cow<'_, str> {
-    const LIMIT: usize = 80;
-    match raw.char_indices().nth(LIMIT) {
-        None => raw.into(),
-        Some((cut, _)) => format!("{}… ({} bytes)", &raw[..cut], raw.len()).into(),
-    }
-}
-
-/// Saturating count conversion for the `u32` fields of the DTOs.
-pub(crate) fn count_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+pub(crate) fn template_key(t: &TaskTemplate) -> TemplateKey {
+    (t.namespace_name.clone(), t.name.clone(), t.version.clone())
 }
 
 fn default_clock_start() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 1, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or(NaiveDateTime::MIN)
+        .unwrap_or_default()
+}
+
+pub(crate) fn inconsistent() -> CoreError {
+    CoreError::Internal("engine state inconsistent".to_owned())
+}
+
+pub(crate) fn count_i32(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
 }

@@ -1,28 +1,37 @@
-//! Helpers shared by the integration tests: engines, requests and handler results.
+//! Helpers shared by the integration tests (and the core-floor benchmark): engines, requests,
+//! handler results.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use serde_json::json;
-use tasker_core::dto::*;
+use serde_json::{json, Value};
 use tasker_core::engine::Engine;
+use tasker_core::model::*;
+use uuid::Uuid;
 
-/// A deterministic engine: seed 42, clock from 2026-01-01T00:00:00Z, one second per read.
+/// Our step-type fixtures (`fixtures/templates/step_types`, namespace `fixtures`).
+pub fn fixture_dir(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/templates/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// A deterministic engine with the step-type fixtures: seed 42, clock from 2026-01-01, 1 s per read.
 pub fn seeded() -> Engine {
     engine(BootstrapConfig {
         seed: Some(42),
+        template_path: Some(fixture_dir("step_types")),
         ..BootstrapConfig::default()
     })
 }
 
-pub fn engine(config: BootstrapConfig) -> Engine {
+/// An engine from `config`; its log lines are off unless the test asks for a level.
+pub fn engine(mut config: BootstrapConfig) -> Engine {
+    config.log_level.get_or_insert_with(|| "off".to_owned());
     Engine::new(config).expect("bootstrap")
 }
 
-pub fn request(namespace: &str, name: &str) -> TaskRequest {
-    request_with(namespace, name, json!({ "order_id": 7 }))
-}
-
 /// A request for `namespace/name` v1.0.0 with `context`, nothing optional set.
-pub fn request_with(namespace: &str, name: &str, context: Json) -> TaskRequest {
+pub fn request_with(namespace: &str, name: &str, context: Value) -> TaskRequest {
     TaskRequest {
         name: name.to_owned(),
         namespace: namespace.to_owned(),
@@ -31,104 +40,81 @@ pub fn request_with(namespace: &str, name: &str, context: Json) -> TaskRequest {
         initiator: "tests".to_owned(),
         source_system: "cargo".to_owned(),
         reason: "testing".to_owned(),
-        tags: None,
+        tags: Vec::new(),
+        requested_at: None,
+        options: None,
         priority: None,
         correlation_id: None,
         parent_correlation_id: None,
         idempotency_key: None,
-        options: None,
-        requested_at: None,
     }
 }
 
-pub fn order() -> TaskRequest {
-    request("ecommerce", "order_processing")
+pub fn fixture(name: &str, context: Value) -> TaskRequest {
+    request_with("fixtures", name, context)
 }
 
-pub fn report() -> TaskRequest {
-    request("analytics", "report")
-}
-
-pub fn import() -> TaskRequest {
-    request("batch", "import")
-}
-
-/// The order request of the benchmarks (the core floor, `benches/core_floor.rs`) with `context`.
-pub fn bench_order_request(context: Json) -> TaskRequest {
+/// The order request of the benchmarks (`benches/core_floor.rs`) with `context`.
+pub fn bench_order_request(context: Value) -> TaskRequest {
     request_with("ecommerce", "order_processing", context)
 }
 
-/// A `batch/import` request with `context`: its second step may checkpoint-yield.
-pub fn import_with(context: Json) -> TaskRequest {
-    request_with("batch", "import", context)
-}
-
-/// `requested_at` in whatever type the build's wire uses.
-#[cfg(not(feature = "tas283-unfixed"))]
-pub fn wire(raw: &str) -> RequestedAtWire {
-    raw.to_owned()
-}
-
-#[cfg(feature = "tas283-unfixed")]
-pub fn wire(raw: &str) -> RequestedAtWire {
-    raw.parse().expect("naive timestamp")
-}
-
-fn metadata() -> StepExecutionMetadata {
+fn metadata(retryable: bool) -> StepExecutionMetadata {
     StepExecutionMetadata {
         execution_time_ms: 12,
-        worker_id: None,
-        completed_at: "2026-01-01T00:00:00.000Z".to_owned(),
-        retryable: None,
-        error_type: None,
-        error_code: None,
-        custom: None,
+        retryable,
+        ..StepExecutionMetadata::default()
     }
 }
 
-pub fn success(event: &StepEvent, result: Json) -> StepExecutionResult {
-    success_for(&event.step_uuid, result)
-}
-
 /// A successful result of the step `step_uuid` carrying `result`.
-pub fn success_for(step_uuid: &str, result: Json) -> StepExecutionResult {
+pub fn success_for(step_uuid: Uuid, result: Value) -> StepExecutionResult {
     StepExecutionResult {
-        step_uuid: step_uuid.to_owned(),
+        step_uuid,
         success: true,
         result,
+        metadata: metadata(false),
         status: "completed".to_owned(),
-        metadata: metadata(),
         error: None,
         orchestration_metadata: None,
     }
 }
 
-/// A failure with `status` `failed` (retryable) or `error` (permanent).
-pub fn failure(event: &StepEvent, status: &str, message: &str) -> StepExecutionResult {
+pub fn success(event: &StepEvent, result: Value) -> StepExecutionResult {
+    success_for(event.step_uuid, result)
+}
+
+/// A failure; `retryable` goes where tasker reads it (`metadata.retryable`) and into the error.
+pub fn failure(event: &StepEvent, retryable: bool, message: &str) -> StepExecutionResult {
     StepExecutionResult {
-        step_uuid: event.step_uuid.clone(),
+        step_uuid: event.step_uuid,
         success: false,
-        result: Json::Null,
-        status: status.to_owned(),
-        metadata: metadata(),
+        result: json!({}),
+        metadata: metadata(retryable),
+        status: "failed".to_owned(),
         error: Some(StepExecutionError {
             message: message.to_owned(),
-            error_type: Some("HandlerError".to_owned()),
-            retryable: None,
-            status_code: None,
+            error_type: Some("handler_error".to_owned()),
             backtrace: None,
+            retryable,
+            status_code: None,
             context: None,
         }),
         orchestration_metadata: None,
     }
 }
 
-/// A checkpoint of `step_uuid` at offset 100 whose accumulated results are `accumulated`.
-pub fn checkpoint_data(step_uuid: &str, accumulated: Json) -> CheckpointYieldData {
+/// A checkpoint of `step_uuid` at `cursor` with `items` processed.
+pub fn checkpoint_data(
+    step_uuid: Uuid,
+    cursor: u64,
+    items: u64,
+    accumulated: Value,
+) -> CheckpointYieldData {
     CheckpointYieldData {
-        step_uuid: step_uuid.to_owned(),
-        cursor: json!({ "offset": 100 }),
-        items_processed: 100,
+        step_uuid,
+        cursor: json!(cursor),
+        items_processed: items,
         accumulated_results: Some(accumulated),
     }
 }
@@ -140,32 +126,44 @@ pub fn poll(engine: &Engine) -> StepEvent {
         .expect("a ready step")
 }
 
-pub fn assert_idle(engine: &Engine) {
+/// Polls until a step is ready (each poll moves a seeded engine's clock), at most 100 times.
+pub fn poll_eventually(engine: &Engine) -> StepEvent {
+    (0..100)
+        .find_map(|_| try_poll(engine))
+        .expect("a step became ready")
+}
+
+pub fn try_poll(engine: &Engine) -> Option<StepEvent> {
+    engine.poll_step_event().expect("poll")
+}
+
+pub fn complete(engine: &Engine, event: &StepEvent, result: Value) {
     assert_eq!(
-        engine
-            .poll_step_event()
-            .expect("poll")
-            .map(|e| e.workflow_step.name),
-        None
+        engine.complete_step_event(event.event_id, success(event, result)),
+        Ok(true)
     );
 }
 
-/// Polls and completes successfully until nothing is ready; returns the step names in order.
-pub fn run_all(engine: &Engine) -> Vec<String> {
+/// Runs every ready step with `handler` until nothing is ready; returns the step names in order.
+pub fn run_with(engine: &Engine, mut handler: impl FnMut(&StepEvent) -> Value) -> Vec<String> {
     let mut names = Vec::new();
-    while let Some(event) = engine.poll_step_event().expect("poll") {
+    while let Some(event) = try_poll(engine) {
         names.push(event.workflow_step.name.clone());
-        let result = success(&event, json!({ "step": event.workflow_step.name }));
-        assert_eq!(
-            engine.complete_step_event(&event.event_id, result),
-            Ok(true)
-        );
+        let result = handler(&event);
+        complete(engine, &event, result);
     }
     names
 }
 
-pub fn step_state(engine: &Engine, task: &str, step: &str) -> String {
-    engine.get_step(task, step).expect("step").current_state
+pub fn steps(engine: &Engine, task: &TaskResponse) -> Vec<StepResponse> {
+    engine.list_task_steps(task.task_uuid).expect("steps")
+}
+
+pub fn step_named(engine: &Engine, task: &TaskResponse, name: &str) -> StepResponse {
+    steps(engine, task)
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no step {name}"))
 }
 
 pub fn drain_domain_events(engine: &Engine) -> Vec<DomainEvent> {
