@@ -12,6 +12,8 @@ export default defineConfig({
     isolate: true,
     testTimeout: 900_000,
     hookTimeout: 120_000,
+    // Log records go to stdout after bootstrap, as tasker's did; keep the report readable.
+    env: { TASKER_LOG_LEVEL: 'off' },
     typecheck: {
       enabled: true,
       include: ['parity-tests/types/**/*.test-d.ts'],

@@ -12,6 +12,9 @@
 //         napi-ffi/index.cjs (loader), napi-ffi/index.d.ts
 // ts:     tsc -p tsconfig.build.json                        -> dist/ (ESM, .d.ts), dist/index.cjs (CJS shim)
 //
+// With TASKER_FFI_PREBUILT=1 (CI jobs that downloaded the build job's artifacts) nothing is
+// compiled: every part asked for must already be there, or the command fails naming it.
+//
 // Prints what it builds and how long each part took; exits non-zero on the first failure.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,12 +121,15 @@ const steps = {
   tas283: {
     what: 'TAS-283 historical builds -> target/tas283/debug/libtasker_legacy.so, libtasker_napi.so',
     // Always handed to cargo, which rebuilds only what changed: a stale historical build would
-    // test yesterday's bridge.
+    // test yesterday's bridge. (`built` is what a prebuilt run checks instead.)
     present: () => false,
+    built: () =>
+      ['libtasker_legacy', 'libtasker_napi'].every((lib) => existsSync(tas283Library(lib))) &&
+      existsSync(path.join(root, 'target', 'tas283', 'debug', 'tasker_napi_historical.node')),
     build: () => {
       const common = ['build', '--target-dir', 'target/tas283', '--features'];
       run('cargo', [...common, 'legacy-ffi/tas283-unfixed', '-p', 'legacy-ffi']);
-      run('cargo', [...common, 'tasker-core/tas283-unfixed', '-p', 'napi-ffi']);
+      run('cargo', [...common, 'napi-ffi/tas283-unfixed', '-p', 'napi-ffi']);
       // Node's require() loads native addons by their `.node` extension only.
       copyFileSync(tas283Library('libtasker_napi'), path.join(root, 'target', 'tas283', 'debug', 'tasker_napi_historical.node'));
     },
@@ -171,11 +177,19 @@ const steps = {
   },
 };
 
+const prebuilt = process.env.TASKER_FFI_PREBUILT === '1';
 const started = performance.now();
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 try {
   for (const part of only) {
     const step = steps[part];
+    if (prebuilt) {
+      if (!(step.built ?? step.present)()) {
+        throw new Error(`TASKER_FFI_PREBUILT=1 but ${part} is missing (${step.what}); download the build artifacts or unset it`);
+      }
+      process.stdout.write(`build: ${part}: prebuilt, used as is (${step.what})\n`);
+      continue;
+    }
     if (values['if-missing'] && step.present()) {
       process.stdout.write(`build: ${part}: present, skipped (${step.what})\n`);
       continue;

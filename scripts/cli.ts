@@ -1,53 +1,75 @@
 /**
- * `tasker-ffi`: the harness's command line.
+ * `tasker-ffi`: the harness's command line, run from the checkout (`npx tasker-ffi`, `npm run …`).
+ * One commander program with per-command options, so a flag that does not apply to a command is an
+ * error there, and help is generated from the same definitions.
  *
- *   tasker-ffi [--backend napi|koffi] <command>
- *
- * Exit codes: 0 success, 1 a check failed, 2 usage error or command not available yet.
+ * Exit codes: 0 success; 1 a check failed (a divergence, a NO-GO with `report --check`, …);
+ * 2 a usage error (unknown command or flag, a bad value, a selection that matches nothing, a path
+ * that cannot be used), reported at once in one line, with "did you mean …" where it applies.
  */
-import { parseArgs } from 'node:util';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 import { BACKENDS, type BackendName } from '../src/contract.js';
 import { BACKEND_ENV, chooseBackend, loadBackend } from '../src/select.js';
-import { PARITY_HELP } from '../parity-tests/runner/help.js';
 import { runOrderWorkflow, type WorkflowRunResult } from './workflow.js';
 
-const USAGE = `Usage: tasker-ffi [--backend napi|koffi] <command> [options]
+/** A usage error found after parsing (a value commander cannot check): exit 2, one line. */
+class UsageError extends Error {}
 
-One TypeScript contract over two bridges to the tasker core: napi-rs (default) and koffi + C ABI.
+function integerAtLeast(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}, got "${value}"`);
+    return n;
+  };
+}
 
-Commands:
-  workflow       run the linear ecommerce/order_processing template end to end on one backend
-  parity         the parity suite: napi and koffi in lockstep, property- and model-based -> reports/parity.{md,json}
-  bench          call-overhead benchmarks per operation, backend and payload size
-  repro tas283   reproduce TAS-283 ("trailing input") through its real mechanism
-  report         write reports/*.md|json|svg and reports/CUTOVER.md from the latest results
-  soak           memory and leak soak of each backend, worker_threads, leak check -> reports/soak.{md,json}
+function anyInteger(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be an integer, got "${value}"`);
+  return n;
+}
 
-Options:
-  -b, --backend <name>  ${BACKENDS.join(' | ')} (default: ${BACKEND_ENV}, else napi); parity runs both
-      --json            print machine-readable JSON (workflow, parity)
-      --seed <n>        parity: fast-check seed; --path '<key>:<path>' replays one counterexample
-      --runs <n>        parity: base runs per property (or FC_NUM_RUNS); --only <keys>, --transfers <list>
-      --plant <name>    parity: switch on a deliberately divergent backend (the run must fail)
-      --full            bench: the full run (default: quick, about 2 minutes)
-      --filter <regex>  bench: only the scenarios whose name matches
-      --out <dir>       bench, report, soak: where the reports go (default: reports/)
-      --calls <n>       soak: calls per backend (default 1000000; e.g. 250k, 2m)
-  -h, --help            show this help (also: tasker-ffi <command> --help)
-`;
+/** `i/n` with 1 <= i <= n. */
+function shard(value: string): string {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const [index, count] = [Number(match?.[1]), Number(match?.[2])];
+  if (match === null || index < 1 || count < 1 || index > count) throw new InvalidArgumentError(`must be i/n with 1 <= i <= n, got "${value}"`);
+  return value;
+}
 
-const COMMAND_HELP: Record<string, string> = {
-  workflow: 'Usage: tasker-ffi [--backend napi|koffi] workflow [--json]\n\nRuns ecommerce/order_processing v1.0.0 through WorkerServer on one backend and prints the result.\n',
-  parity: PARITY_HELP,
-  bench:
-    'Usage: tasker-ffi bench [--full] [--filter <regex>] [--out <dir>]\n\nCall-overhead benchmarks of every operation on both backends (one process, interleaved), at every payload size\nwhere the call carries free-form JSON, with their floors; writes reports/bench.{json,md,svg}. Quick by default\n(about 2 minutes); --full takes longer and measures more samples. Method: docs/benchmarks.md.\n',
-  repro: 'Usage: tasker-ffi repro tas283\n\nReproduces TAS-283 through the old client createTask flow on the koffi bridge, tries each\ncandidate mechanism and the attempted fixes in child processes, and writes reports/tas283.{md,json}.\nBuilds the historical (tas283-unfixed) libraries first if they are missing.\n',
-  report:
-    'Usage: tasker-ffi report [--out <dir>]\n\nRe-renders reports/bench.{md,svg} from bench.json and writes reports/CUTOVER.md (go or no-go for napi as\nthe default) from the latest parity, TAS-283, bench and soak results.\n',
-  soak:
-    'Usage: tasker-ffi [--backend napi|koffi] soak [--calls <n>] [--out <dir>] [--json]\n\nRuns a mixed create/poll/complete/get/list workload of --calls calls (default 1,000,000) on each backend (or\nthe one named), each in its own child process, sampling RSS and the V8 heap; then 6 worker_threads on both\nbackends and 50 short-lived workers; then a run with a deliberate C-string leak that the check must catch.\nWrites reports/soak.{md,json}; exits 1 unless every target is met (< 5 MB RSS per million calls, 0 C strings\nleft). Method: docs/reliability.md.\n',
-};
+function regex(value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** A folder the command writes to: created if missing; an error if it is a file or cannot be made. */
+function outputDir(value: string): string {
+  const dir = path.resolve(value);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InvalidArgumentError(`${value} is a file, not a folder`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new InvalidArgumentError(`cannot create ${value}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return dir;
+}
+
+/** A folder that must exist (an input). */
+function inputDir(value: string, previous: string[] = []): string[] {
+  const dir = path.resolve(value);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InvalidArgumentError(`${value} is not a folder`);
+  return [...previous, dir];
+}
+
+const backendOption = () =>
+  new Option('-b, --backend <name>', `the bridge (default: ${BACKEND_ENV}, else napi)`).choices([...BACKENDS]);
 
 function printWorkflow(result: WorkflowRunResult): void {
   const mark = result.ok ? 'ok' : 'FAILED';
@@ -57,131 +79,136 @@ function printWorkflow(result: WorkflowRunResult): void {
   );
 }
 
-async function workflow(backend: BackendName, json: boolean): Promise<WorkflowRunResult> {
-  const result = await runOrderWorkflow(loadBackend({ backend }));
-  if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else printWorkflow(result);
-  return result;
-}
+/** Builds the program; each action resolves to its exit code through `setCode`. */
+function program(setCode: (code: number) => void): Command {
+  const cli = new Command('tasker-ffi')
+    .description('The tasker FFI parity harness: one TypeScript contract over two bridges (napi-rs, koffi + C ABI) to one Rust core.')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (text, write) => write(`${text.trim().split('\n').join(' ')}\n`) })
+    .exitOverride();
 
-export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        backend: { type: 'string', short: 'b' },
-        json: { type: 'boolean', default: false },
-        full: { type: 'boolean', default: false },
-        filter: { type: 'string' },
-        out: { type: 'string' },
-        calls: { type: 'string' },
-        seed: { type: 'string' },
-        path: { type: 'string' },
-        runs: { type: 'string' },
-        plant: { type: 'string' },
-        only: { type: 'string' },
-        transfers: { type: 'string' },
-        policy: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+  cli
+    .command('workflow')
+    .description('run the linear ecommerce/order_processing template end to end through WorkerServer on one backend')
+    .addOption(backendOption())
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { backend?: BackendName; json?: boolean }) => {
+      const { backend } = chooseBackend(options.backend === undefined ? {} : { backend: options.backend }, '--backend');
+      const result = await runOrderWorkflow(loadBackend({ backend }));
+      if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else printWorkflow(result);
+      setCode(result.ok ? 0 : 1);
     });
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (command === undefined) {
-    process.stdout.write(USAGE);
-    return values.help ? 0 : 2;
-  }
-  if (values.help) {
-    process.stdout.write(COMMAND_HELP[command] ?? USAGE);
-    return COMMAND_HELP[command] === undefined ? 2 : 0;
-  }
 
-  switch (command) {
-    case 'workflow': {
-      let backend: BackendName;
-      try {
-        backend = chooseBackend(values.backend === undefined ? {} : { backend: values.backend }, '--backend').backend;
-      } catch (error) {
-        process.stderr.write(`tasker-ffi: ${error instanceof Error ? error.message : String(error)}\n`);
-        return 2;
-      }
-      const result = await workflow(backend, values.json === true);
-      return result.ok ? 0 : 1;
-    }
-    case 'parity': {
-      if (values.backend !== undefined) {
-        process.stderr.write('tasker-ffi parity: runs both backends; --backend does not apply.\n');
-        return 2;
-      }
+  const parity = cli
+    .command('parity')
+    .description('the parity suite: both bridges in lockstep, property- and model-based -> reports/parity.{md,json}, junit-parity.xml')
+    .option('--seed <n>', 'fast-check seed of every property (default: random, printed)', anyInteger)
+    .option('--path <key:path>', "replay one counterexample, as a failure prints it (with its --seed)")
+    .option('--runs <n>', 'base runs per property (default 200, or FC_NUM_RUNS); model-based sequences: 2x', integerAtLeast(1))
+    .option('--only <keys>', 'comma-separated property keys or prefixes ending in * (e.g. op.client*,model.*)')
+    .option('--plant <name>', 'switch on a deliberately divergent napi wrapper (the run must fail)')
+    .addOption(new Option('--policy <name>', "the conversion rules: the contract's, or minimal to see the raw divergences").choices(['contract', 'minimal']))
+    .option('--shard <i/n>', 'run the i-th of n shards (by test file); merge them with `parity merge`', shard)
+    .option('--out <dir>', 'where the reports go (default: reports/)', outputDir)
+    .option('--json', 'print the report JSON instead of the summary')
+    .action(async (options: Record<string, unknown>) => {
       const { runParity } = await import('../parity-tests/runner/run.js');
-      return runParity({
-        ...(values.seed === undefined ? {} : { seed: values.seed }),
-        ...(values.path === undefined ? {} : { path: values.path }),
-        ...(values.runs === undefined ? {} : { runs: values.runs }),
-        ...(values.plant === undefined ? {} : { plant: values.plant }),
-        ...(values.only === undefined ? {} : { only: values.only }),
-        ...(values.transfers === undefined ? {} : { transfers: values.transfers }),
-        ...(values.policy === undefined ? {} : { policy: values.policy }),
-        ...(values.out === undefined ? {} : { out: values.out }),
-        json: values.json === true,
-      });
-    }
-    case 'repro':
-      if (rest[0] !== 'tas283') {
-        process.stderr.write(`tasker-ffi repro: unknown ticket ${rest[0] ?? '(none)'}; known: tas283\n`);
-        return 2;
-      }
-      return (await import('../parity-tests/tas283/lab/command.js')).reproTas283();
-    case 'bench': {
-      if (values.backend !== undefined) {
-        process.stderr.write('tasker-ffi bench: measures both backends side by side; --backend does not apply.\n');
-        return 2;
-      }
+      setCode(await runParity(options));
+    });
+
+  parity
+    .command('merge')
+    .description('join the reports of `parity --shard` runs into one parity.{md,json} and junit-parity.xml')
+    .argument('<dirs...>', 'the --out folders of the shards', inputDir)
+    .option('--out <dir>', 'where the merged reports go (default: reports/)', outputDir)
+    .option('--json', 'print the merged report JSON instead of the summary')
+    .action(async (dirs: string[][] | string[], options: { out?: string; json?: boolean }) => {
+      const { mergeParity } = await import('../parity-tests/runner/run.js');
+      setCode(await mergeParity(dirs.flat(), options));
+    });
+
+  cli
+    .command('bench')
+    .description('call-overhead benchmarks of every operation on both bridges -> reports/bench.{json,md,svg,png}')
+    .option('--full', 'the full run that decides the cutover (default: a quick smoke run)')
+    .option('--filter <regex>', 'only the scenarios whose name matches', regex)
+    .option('--out <dir>', 'where the reports go (default: reports/)', outputDir)
+    .action(async (options: { full?: boolean; filter?: RegExp; out?: string }) => {
       const { benchCommand } = await import('../bench/command.js');
-      return benchCommand({
-        full: values.full === true,
-        ...(values.filter === undefined ? {} : { filter: values.filter }),
-        ...(values.out === undefined ? {} : { out: values.out }),
-      });
-    }
-    case 'report': {
+      setCode(await benchCommand(options));
+    });
+
+  cli
+    .command('repro')
+    .description('reproduce a ticket through its real mechanism')
+    .argument('<ticket>', 'the ticket (tas283)', (value: string) => {
+      if (value.toLowerCase() !== 'tas283') throw new InvalidArgumentError(`unknown ticket "${value}"; known: tas283`);
+      return 'tas283';
+    })
+    .option('--out <dir>', 'where the reports go (default: reports/)', outputDir)
+    .action(async (_ticket: string, options: { out?: string }) => {
+      const { reproTas283 } = await import('../parity-tests/tas283/lab/command.js');
+      setCode(reproTas283(options.out));
+    });
+
+  cli
+    .command('report')
+    .description('re-render reports/bench.* and write reports/CUTOVER.md (go or no-go for napi as the default) from the latest results')
+    .option('--out <dir>', 'the reports folder (default: reports/)', outputDir)
+    .option('--check', 'exit 1 unless the verdict is GO')
+    .action(async (options: { out?: string; check?: boolean }) => {
       const { reportCommand } = await import('./report/command.js');
-      return reportCommand(values.out === undefined ? {} : { out: values.out });
-    }
-    case 'soak': {
-      let backend: BackendName | undefined;
-      try {
-        backend = values.backend === undefined ? undefined : chooseBackend({ backend: values.backend }, '--backend').backend;
-      } catch (error) {
-        process.stderr.write(`tasker-ffi: ${error instanceof Error ? error.message : String(error)}\n`);
-        return 2;
-      }
+      setCode(await reportCommand(options));
+    });
+
+  cli
+    .command('soak')
+    .description('memory and leak soak of each bridge, worker_threads, terminations -> reports/soak.{md,json}')
+    .addOption(backendOption())
+    .option('--calls <n>', 'calls per backend (default 1000000; e.g. 250k, 2m)', (value: string) => {
+      const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(value.replace(/[_,]/g, ''));
+      const factor = match?.[2]?.toLowerCase() === 'm' ? 1e6 : match?.[2]?.toLowerCase() === 'k' ? 1e3 : 1;
+      const calls = match === null ? Number.NaN : Math.round(Number(match[1]) * factor);
+      if (!Number.isInteger(calls) || calls < 1000) throw new InvalidArgumentError(`must be a whole number of calls >= 1000 (e.g. 1000000, 250k, 2m), got "${value}"`);
+      return String(calls);
+    })
+    .option('--out <dir>', 'where the reports go (default: reports/)', outputDir)
+    .option('--json', 'print the report JSON')
+    .action(async (options: { backend?: BackendName; calls?: string; out?: string; json?: boolean }) => {
       const { soakCommand } = await import('../parity-tests/reliability/soak/index.js');
-      return soakCommand({
-        ...(backend === undefined ? {} : { backend }),
-        ...(values.calls === undefined ? {} : { calls: values.calls }),
-        ...(values.out === undefined ? {} : { out: values.out }),
-        json: values.json === true,
-      });
-    }
-    default:
-      process.stderr.write(`tasker-ffi: unknown command ${command}\n\n${USAGE}`);
-      return 2;
-  }
+      setCode(await soakCommand(options));
+    });
+
+  return cli;
 }
 
-/** Runs the CLI; resolves to the exit code. Unexpected errors become exit code 1 with one line. */
+/** Runs the CLI; resolves to the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
+  let code = 0;
+  const cli = program((c) => {
+    code = c;
+  });
   try {
-    return await main(argv);
+    if (argv.length === 0) {
+      cli.outputHelp();
+      return 2;
+    }
+    await cli.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are exits of their own; every other commander error is a usage error.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? 0 : 2;
+    }
+    if (error instanceof UsageError || (error instanceof Error && error.name === 'TaskerError' && /Unknown tasker FFI backend/.test(error.message))) {
+      process.stderr.write(`tasker-ffi: ${error.message}\n`);
+      return 2;
+    }
     process.stderr.write(`tasker-ffi: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }
+
+export { UsageError };

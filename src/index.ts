@@ -44,4 +44,3 @@ export {
   type WorkerServerOptions,
   type WorkerStats,
 } from './worker.js';
-export { getJsonPolicy, minimalJsonPolicy, setJsonPolicy, type JsonPolicy } from './json-policy.js';

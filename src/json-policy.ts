@@ -11,10 +11,10 @@
  * through `applyStringPolicy`, and nothing else, so changing the policy changes both bridges at
  * once.
  *
- * The installed policy is `contractJsonPolicy`; docs/conversion-policy.md is its table, one row per
- * edge, each row tested on both backends (parity-tests/parity/conversion-policy.test.ts).
- * `minimalJsonPolicy` is the policy the harness started with (it only rejects what has no JSON form
- * at all); the parity suite keeps it to show what the bridges do without the contract's rules.
+ * Every backend applies `contractJsonPolicy` (validate.ts); docs/conversion-policy.md is its table,
+ * one row per edge, each row tested on both backends (parity-tests/parity/conversion-policy.test.ts).
+ * The parity harness keeps a "minimal" policy of its own (parity-tests/runner/minimal-policy.ts) to
+ * show what the bridges do without the contract's rules.
  */
 import type { JsonValue } from './contract.js';
 import { TaskerError } from './errors.js';
@@ -68,55 +68,7 @@ function reject(argument: string, detail: string): TaskerError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// minimal: the harness's first policy, kept as the "no contract rules" baseline
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Rejects values without a JSON form (BigInt, functions, symbols, cycles, a missing required
- * value); everything else is passed through as it is, so each bridge converts the edges its own
- * way. Not installed: the parity suite's divergence hunt runs under it to show what the
- * contract's policy resolves.
- */
-export const minimalJsonPolicy: JsonPolicy = {
-  name: 'minimal',
-  normalize(value: unknown, argument: string): JsonValue {
-    if (value === undefined) throw reject(argument, 'is required (use null for "no value")');
-    const ancestors = new Set<object>();
-    const visit = (node: unknown, path: string): void => {
-      switch (typeof node) {
-        case 'string':
-        case 'number':
-        case 'boolean':
-        case 'undefined':
-          return;
-        case 'bigint':
-        case 'function':
-        case 'symbol':
-          throw reject(path, `is not JSON: got ${describeJsType(node)}`);
-        default:
-          break;
-      }
-      if (node === null) return;
-      const object = node as object;
-      if (ancestors.has(object)) throw reject(path, 'is not JSON: it contains a cycle');
-      ancestors.add(object);
-      if (Array.isArray(object)) {
-        object.forEach((item, index) => visit(item, `${path}[${index}]`));
-      } else {
-        for (const [key, item] of Object.entries(object)) visit(item, `${path}.${key}`);
-      }
-      ancestors.delete(object);
-    };
-    visit(value, argument);
-    return value as JsonValue;
-  },
-  normalizeString(value: string): string {
-    return value;
-  },
-};
-
-// ---------------------------------------------------------------------------------------------
-// contract: the installed policy (docs/conversion-policy.md)
+// contract: the policy of every backend (docs/conversion-policy.md)
 // ---------------------------------------------------------------------------------------------
 
 /** A lone surrogate: in a `u` regex a well-formed pair is one code point, so only lone halves match. */
@@ -302,25 +254,3 @@ export const contractJsonPolicy: JsonPolicy = {
     return value;
   },
 };
-
-let activePolicy: JsonPolicy = contractJsonPolicy;
-
-/** The policy both adapters apply to every free-form JSON argument and every string. */
-export function getJsonPolicy(): JsonPolicy {
-  return activePolicy;
-}
-
-/** Installs `policy` for both adapters (process-wide); returns the previous one. */
-export function setJsonPolicy(policy: JsonPolicy): JsonPolicy {
-  const previous = activePolicy;
-  activePolicy = policy;
-  return previous;
-}
-
-export function applyJsonPolicy(value: unknown, argument: string): JsonValue {
-  return activePolicy.normalize(value, argument);
-}
-
-export function applyStringPolicy(value: string, argument: string, kind: StringKind = 'field'): string {
-  return activePolicy.normalizeString(value, argument, kind);
-}

@@ -27,7 +27,7 @@ import type {
   TaskRequest,
 } from './contract.js';
 import { TaskerError } from './errors.js';
-import { applyJsonPolicy, applyStringPolicy, describeJsType, type StringKind } from './json-policy.js';
+import { contractJsonPolicy, describeJsType, type JsonPolicy, type StringKind } from './json-policy.js';
 
 export { describeJsType };
 
@@ -41,89 +41,15 @@ function wrongType(name: string, expected: string, value: unknown): TaskerError 
 
 const isAbsent = (value: unknown): value is null | undefined => value === undefined || value === null;
 
-// ---------------------------------------------------------------------------------------------
-// Scalars
-// ---------------------------------------------------------------------------------------------
-
-/** A string field of a structured argument (it crosses the legacy bridge inside JSON text). */
-export function checkString(value: unknown, name: string, kind: StringKind = 'field'): string {
-  if (typeof value !== 'string') throw wrongType(name, 'a string', value);
-  return applyStringPolicy(value, name, kind);
-}
-
-/**
- * A string passed as an argument of its own (an id, a log message): it crosses the legacy bridge
- * as a NUL-terminated C string, so the policy also rules on what a C string cannot carry.
- */
-export function checkArgument(value: unknown, name: string): string {
-  return checkString(value, name, 'argument');
-}
-
-export function checkOptionalString(value: unknown, name: string): string | undefined {
-  return isAbsent(value) ? undefined : checkString(value, name);
-}
-
-export function checkBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw wrongType(name, 'a boolean', value);
-  return value;
-}
-
-export function checkOptionalBoolean(value: unknown, name: string): boolean | undefined {
-  return isAbsent(value) ? undefined : checkBoolean(value, name);
-}
-
 /** The integer wire types of the DTOs and their ranges. */
 export const INTEGER_RANGES = {
+  u16: [0, 0xffff],
   u32: [0, 0xffff_ffff],
   i32: [-0x8000_0000, 0x7fff_ffff],
   /** i64 fields are carried as JS numbers: only the safe-integer part of the range. */
   i64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 } as const;
 export type IntegerKind = keyof typeof INTEGER_RANGES;
-
-export function checkInteger(value: unknown, name: string, kind: IntegerKind): number {
-  if (typeof value !== 'number') throw wrongType(name, `an integer (${kind})`, value);
-  const [min, max] = INTEGER_RANGES[kind];
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalidArgument(`${name} must be an integer in ${min}..=${max} (${kind}), got ${String(value)}`);
-  }
-  // -0 is an integer; send it as 0 on both bridges.
-  return value === 0 ? 0 : value;
-}
-
-export function checkOptionalInteger(value: unknown, name: string, kind: IntegerKind): number | undefined {
-  return isAbsent(value) ? undefined : checkInteger(value, name, kind);
-}
-
-export function checkStringArray(value: unknown, name: string): string[] {
-  if (!Array.isArray(value)) throw wrongType(name, 'an array of strings', value);
-  return value.map((item, index) => checkString(item, `${name}[${index}]`));
-}
-
-export function checkOptionalStringArray(value: unknown, name: string): string[] | undefined {
-  return isAbsent(value) ? undefined : checkStringArray(value, name);
-}
-
-/** A plain object (not null, not an array): the shape of every structured argument. */
-export function checkObject(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw wrongType(name, 'an object', value);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** A required free-form JSON value (`null` allowed), through the JSON policy. */
-export function checkJson(value: unknown, name: string): JsonValue {
-  return applyJsonPolicy(value, name);
-}
-
-/** An optional free-form JSON value: `undefined` is absent; `null` is a JSON null and is kept. */
-export function checkOptionalJson(value: unknown, name: string): JsonValue | undefined {
-  return value === undefined ? undefined : applyJsonPolicy(value, name);
-}
-
-/** Ids (event, task, step UUIDs) are string arguments; whether they are UUIDs is for the core to say. */
-export const checkId = checkArgument;
 
 /** Copies the defined entries only, so absent optional fields are left out of the result. */
 function defined<T extends object>(fields: T): T {
@@ -132,111 +58,198 @@ function defined<T extends object>(fields: T): T {
   return out as T;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Structured arguments
-// ---------------------------------------------------------------------------------------------
+/**
+ * The checks of one backend, under its JSON policy (the contract's, unless the parity harness
+ * swaps it for its divergence hunt).
+ */
+export class ArgumentChecks {
+  constructor(readonly policy: JsonPolicy = contractJsonPolicy) {}
 
-export function checkBootstrapConfig(value: unknown): BootstrapConfig | undefined {
-  if (isAbsent(value)) return undefined;
-  const c = checkObject(value, 'config');
-  return defined<BootstrapConfig>({
-    seed: checkOptionalInteger(c.seed, 'config.seed', 'u32'),
-    clockStart: checkOptionalString(c.clockStart, 'config.clockStart'),
-    clockTickMs: checkOptionalInteger(c.clockTickMs, 'config.clockTickMs', 'u32'),
-    templatePath: checkOptionalString(c.templatePath, 'config.templatePath'),
-    namespaces: checkOptionalStringArray(c.namespaces, 'config.namespaces'),
-    logLevel: checkOptionalString(c.logLevel, 'config.logLevel') as LogLevel | undefined,
-    stepTimeoutMs: checkOptionalInteger(c.stepTimeoutMs, 'config.stepTimeoutMs', 'u32'),
-    starvationThresholdMs: checkOptionalInteger(c.starvationThresholdMs, 'config.starvationThresholdMs', 'u32'),
-  });
-}
+  // -------------------------------------------------------------------------------------------
+  // Scalars
+  // -------------------------------------------------------------------------------------------
 
-export function checkTaskRequest(value: unknown): TaskRequest {
-  const r = checkObject(value, 'request');
-  return defined<TaskRequest>({
-    name: checkString(r.name, 'request.name'),
-    namespace: checkString(r.namespace, 'request.namespace'),
-    version: checkString(r.version, 'request.version'),
-    context: checkJson(r.context, 'request.context'),
-    initiator: checkString(r.initiator, 'request.initiator'),
-    sourceSystem: checkString(r.sourceSystem, 'request.sourceSystem'),
-    reason: checkString(r.reason, 'request.reason'),
-    tags: checkOptionalStringArray(r.tags, 'request.tags'),
-    priority: checkOptionalInteger(r.priority, 'request.priority', 'i32'),
-    correlationId: checkOptionalString(r.correlationId, 'request.correlationId'),
-    parentCorrelationId: checkOptionalString(r.parentCorrelationId, 'request.parentCorrelationId'),
-    idempotencyKey: checkOptionalString(r.idempotencyKey, 'request.idempotencyKey'),
-    options: isAbsent(r.options) ? undefined : checkJson(r.options, 'request.options'),
-    requestedAt: checkOptionalString(r.requestedAt, 'request.requestedAt'),
-  });
-}
+  /** A string field of a structured argument (it crosses the legacy bridge inside JSON text). */
+  string(value: unknown, name: string, kind: StringKind = 'field'): string {
+    if (typeof value !== 'string') throw wrongType(name, 'a string', value);
+    return this.policy.normalizeString(value, name, kind);
+  }
 
-export function checkListTasksParams(value: unknown): ListTasksParams | undefined {
-  if (isAbsent(value)) return undefined;
-  const p = checkObject(value, 'params');
-  return defined<ListTasksParams>({
-    page: checkOptionalInteger(p.page, 'params.page', 'u32'),
-    perPage: checkOptionalInteger(p.perPage, 'params.perPage', 'u32'),
-    namespace: checkOptionalString(p.namespace, 'params.namespace'),
-    status: checkOptionalString(p.status, 'params.status'),
-  });
-}
+  /**
+   * A string passed as an argument of its own (an id, a log message): it crosses the legacy bridge
+   * as a NUL-terminated C string, so the policy also rules on what a C string cannot carry.
+   */
+  argument(value: unknown, name: string): string {
+    return this.string(value, name, 'argument');
+  }
 
-function checkStepExecutionMetadata(value: unknown, name: string): StepExecutionMetadata {
-  const m = checkObject(value, name);
-  return defined<StepExecutionMetadata>({
-    executionTimeMs: checkInteger(m.executionTimeMs, `${name}.executionTimeMs`, 'i64'),
-    workerId: checkOptionalString(m.workerId, `${name}.workerId`),
-    completedAt: checkString(m.completedAt, `${name}.completedAt`),
-    retryable: checkOptionalBoolean(m.retryable, `${name}.retryable`),
-    errorType: checkOptionalString(m.errorType, `${name}.errorType`),
-    errorCode: checkOptionalString(m.errorCode, `${name}.errorCode`),
-    custom: isAbsent(m.custom) ? undefined : checkJson(m.custom, `${name}.custom`),
-  });
-}
+  optionalString(value: unknown, name: string): string | undefined {
+    return isAbsent(value) ? undefined : this.string(value, name);
+  }
 
-function checkStepExecutionError(value: unknown, name: string): StepExecutionError | undefined {
-  if (isAbsent(value)) return undefined;
-  const e = checkObject(value, name);
-  return defined<StepExecutionError>({
-    message: checkString(e.message, `${name}.message`),
-    errorType: checkOptionalString(e.errorType, `${name}.errorType`),
-    retryable: checkOptionalBoolean(e.retryable, `${name}.retryable`),
-    statusCode: checkOptionalInteger(e.statusCode, `${name}.statusCode`, 'u32'),
-    backtrace: checkOptionalStringArray(e.backtrace, `${name}.backtrace`),
-    context: isAbsent(e.context) ? undefined : checkJson(e.context, `${name}.context`),
-  });
-}
+  boolean(value: unknown, name: string): boolean {
+    if (typeof value !== 'boolean') throw wrongType(name, 'a boolean', value);
+    return value;
+  }
 
-export function checkStepExecutionResult(value: unknown): StepExecutionResult {
-  const r = checkObject(value, 'result');
-  return defined<StepExecutionResult>({
-    stepUuid: checkString(r.stepUuid, 'result.stepUuid'),
-    success: checkBoolean(r.success, 'result.success'),
-    result: checkJson(r.result, 'result.result'),
-    status: checkString(r.status, 'result.status') as StepExecutionResult['status'],
-    metadata: checkStepExecutionMetadata(r.metadata, 'result.metadata'),
-    error: checkStepExecutionError(r.error, 'result.error'),
-    orchestrationMetadata: isAbsent(r.orchestrationMetadata)
-      ? undefined
-      : checkJson(r.orchestrationMetadata, 'result.orchestrationMetadata'),
-  });
-}
+  optionalBoolean(value: unknown, name: string): boolean | undefined {
+    return isAbsent(value) ? undefined : this.boolean(value, name);
+  }
 
-export function checkCheckpointYieldData(value: unknown): CheckpointYieldData {
-  const d = checkObject(value, 'data');
-  return defined<CheckpointYieldData>({
-    stepUuid: checkString(d.stepUuid, 'data.stepUuid'),
-    cursor: checkJson(d.cursor, 'data.cursor'),
-    itemsProcessed: checkInteger(d.itemsProcessed, 'data.itemsProcessed', 'u32'),
-    accumulatedResults: isAbsent(d.accumulatedResults)
-      ? undefined
-      : checkJson(d.accumulatedResults, 'data.accumulatedResults'),
-  });
-}
+  integer(value: unknown, name: string, kind: IntegerKind): number {
+    if (typeof value !== 'number') throw wrongType(name, `an integer (${kind})`, value);
+    const [min, max] = INTEGER_RANGES[kind];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw invalidArgument(`${name} must be an integer in ${min}..=${max} (${kind}), got ${String(value)}`);
+    }
+    // -0 is an integer; send it as 0 on both bridges.
+    return value === 0 ? 0 : value;
+  }
 
-/** Log fields are an object of JSON values, or absent (`undefined`/`null`). */
-export function checkLogFields(value: unknown): JsonObject | undefined {
-  if (isAbsent(value)) return undefined;
-  return checkJson(checkObject(value, 'log fields'), 'log fields') as JsonObject;
+  optionalInteger(value: unknown, name: string, kind: IntegerKind): number | undefined {
+    return isAbsent(value) ? undefined : this.integer(value, name, kind);
+  }
+
+  stringArray(value: unknown, name: string): string[] {
+    if (!Array.isArray(value)) throw wrongType(name, 'an array of strings', value);
+    const out: string[] = [];
+    // Indexed, so a hole is an item (`undefined`, not a string) rather than skipped.
+    for (let index = 0; index < value.length; index += 1) out.push(this.string(value[index], `${name}[${index}]`));
+    return out;
+  }
+
+  optionalStringArray(value: unknown, name: string): string[] | undefined {
+    return isAbsent(value) ? undefined : this.stringArray(value, name);
+  }
+
+  /** A plain object (not null, not an array): the shape of every structured argument. */
+  object(value: unknown, name: string): Record<string, unknown> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw wrongType(name, 'an object', value);
+    return value as Record<string, unknown>;
+  }
+
+  /** A required free-form JSON value (`null` allowed), through the JSON policy. */
+  json(value: unknown, name: string): JsonValue {
+    return this.policy.normalize(value, name);
+  }
+
+  /** An optional free-form JSON value: absent (`undefined` or `null`) is left out. */
+  optionalJson(value: unknown, name: string): JsonValue | undefined {
+    return isAbsent(value) ? undefined : this.policy.normalize(value, name);
+  }
+
+  /** An optional free-form JSON object (tasker keeps nothing else in these fields). */
+  optionalJsonObject(value: unknown, name: string): JsonObject | undefined {
+    if (isAbsent(value)) return undefined;
+    return this.json(this.object(value, name), name) as JsonObject;
+  }
+
+  /** Ids (event, task, step UUIDs) are string arguments; whether they are UUIDs is for the core to say. */
+  id(value: unknown, name: string): string {
+    return this.argument(value, name);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Structured arguments
+  // -------------------------------------------------------------------------------------------
+
+  bootstrapConfig(value: unknown): BootstrapConfig | undefined {
+    if (isAbsent(value)) return undefined;
+    const c = this.object(value, 'config');
+    return defined<BootstrapConfig>({
+      seed: this.optionalInteger(c.seed, 'config.seed', 'u32'),
+      clockStart: this.optionalString(c.clockStart, 'config.clockStart'),
+      clockTickMs: this.optionalInteger(c.clockTickMs, 'config.clockTickMs', 'u32'),
+      templatePath: this.optionalString(c.templatePath, 'config.templatePath'),
+      namespaces: this.optionalStringArray(c.namespaces, 'config.namespaces'),
+      logLevel: this.optionalString(c.logLevel, 'config.logLevel') as LogLevel | undefined,
+      stepTimeoutMs: this.optionalInteger(c.stepTimeoutMs, 'config.stepTimeoutMs', 'u32'),
+      starvationThresholdMs: this.optionalInteger(c.starvationThresholdMs, 'config.starvationThresholdMs', 'u32'),
+    });
+  }
+
+  taskRequest(value: unknown): TaskRequest {
+    const r = this.object(value, 'request');
+    return defined<TaskRequest>({
+      name: this.string(r.name, 'request.name'),
+      namespace: this.string(r.namespace, 'request.namespace'),
+      version: this.string(r.version, 'request.version'),
+      context: this.json(r.context, 'request.context'),
+      initiator: this.string(r.initiator, 'request.initiator'),
+      sourceSystem: this.string(r.sourceSystem, 'request.sourceSystem'),
+      reason: this.string(r.reason, 'request.reason'),
+      tags: this.optionalStringArray(r.tags, 'request.tags'),
+      priority: this.optionalInteger(r.priority, 'request.priority', 'i32'),
+      correlationId: this.optionalString(r.correlationId, 'request.correlationId'),
+      parentCorrelationId: this.optionalString(r.parentCorrelationId, 'request.parentCorrelationId'),
+      idempotencyKey: this.optionalString(r.idempotencyKey, 'request.idempotencyKey'),
+      options: this.optionalJson(r.options, 'request.options'),
+      requestedAt: this.optionalString(r.requestedAt, 'request.requestedAt'),
+    });
+  }
+
+  listTasksParams(value: unknown): ListTasksParams | undefined {
+    if (isAbsent(value)) return undefined;
+    const p = this.object(value, 'params');
+    return defined<ListTasksParams>({
+      limit: this.optionalInteger(p.limit, 'params.limit', 'i32'),
+      offset: this.optionalInteger(p.offset, 'params.offset', 'i32'),
+      namespace: this.optionalString(p.namespace, 'params.namespace'),
+      status: this.optionalString(p.status, 'params.status'),
+    });
+  }
+
+  private stepExecutionMetadata(value: unknown, name: string): StepExecutionMetadata {
+    const m = this.object(value, name);
+    return defined<StepExecutionMetadata>({
+      executionTimeMs: this.integer(m.executionTimeMs, `${name}.executionTimeMs`, 'i64'),
+      workerId: this.optionalString(m.workerId, `${name}.workerId`),
+      completedAt: this.string(m.completedAt, `${name}.completedAt`),
+      retryable: this.optionalBoolean(m.retryable, `${name}.retryable`),
+      errorType: this.optionalString(m.errorType, `${name}.errorType`),
+      errorCode: this.optionalString(m.errorCode, `${name}.errorCode`),
+      custom: this.optionalJsonObject(m.custom, `${name}.custom`),
+    });
+  }
+
+  private stepExecutionError(value: unknown, name: string): StepExecutionError | undefined {
+    if (isAbsent(value)) return undefined;
+    const e = this.object(value, name);
+    return defined<StepExecutionError>({
+      message: this.string(e.message, `${name}.message`),
+      errorType: this.optionalString(e.errorType, `${name}.errorType`),
+      retryable: this.optionalBoolean(e.retryable, `${name}.retryable`),
+      statusCode: this.optionalInteger(e.statusCode, `${name}.statusCode`, 'u16'),
+      backtrace: this.optionalStringArray(e.backtrace, `${name}.backtrace`),
+      context: this.optionalJsonObject(e.context, `${name}.context`),
+    });
+  }
+
+  stepExecutionResult(value: unknown): StepExecutionResult {
+    const r = this.object(value, 'result');
+    return defined<StepExecutionResult>({
+      stepUuid: this.string(r.stepUuid, 'result.stepUuid'),
+      success: this.boolean(r.success, 'result.success'),
+      result: this.json(r.result, 'result.result'),
+      status: this.string(r.status, 'result.status') as StepExecutionResult['status'],
+      metadata: this.stepExecutionMetadata(r.metadata, 'result.metadata'),
+      error: this.stepExecutionError(r.error, 'result.error'),
+      orchestrationMetadata: this.optionalJsonObject(r.orchestrationMetadata, 'result.orchestrationMetadata'),
+    });
+  }
+
+  checkpointYieldData(value: unknown): CheckpointYieldData {
+    const d = this.object(value, 'data');
+    return defined<CheckpointYieldData>({
+      stepUuid: this.string(d.stepUuid, 'data.stepUuid'),
+      cursor: this.json(d.cursor, 'data.cursor'),
+      itemsProcessed: this.integer(d.itemsProcessed, 'data.itemsProcessed', 'u32'),
+      accumulatedResults: this.optionalJsonObject(d.accumulatedResults, 'data.accumulatedResults'),
+    });
+  }
+
+  /** Log fields are an object of JSON values, or absent (`undefined`/`null`). */
+  logFields(value: unknown): JsonObject | undefined {
+    return this.optionalJsonObject(value, 'log fields');
+  }
 }

@@ -2,8 +2,8 @@
  * `StepHandler` and `WorkerServer`: the worker side of tasker over either bridge.
  *
  * A `WorkerServer` bootstraps the worker, then runs a poll -> dispatch -> complete loop: each
- * `StepEvent` goes to the handler registered for `stepDefinition.handlerCallable`, and what the
- * handler does becomes a `StepExecutionResult`:
+ * `StepEvent` goes to the handler registered for `stepDefinition.handler.callable` (as tasker's
+ * worker resolves it), and what the handler does becomes a `StepExecutionResult`:
  *   - returns a value (or `ctx.success(value)`)  -> `completed`;
  *   - throws, or returns `ctx.failure(...)`        -> `failed` (retryable: the engine retries per
  *     the step's retry policy) unless the error says `retryable: false`, then `error` (permanent);
@@ -16,7 +16,6 @@ import type {
   BackendName,
   BootstrapConfig,
   BootstrapResult,
-  Checkpoint,
   DependencyResult,
   DomainEvent,
   JsonObject,
@@ -40,7 +39,7 @@ export interface StepSuccess {
   readonly kind: 'success';
   readonly result: JsonValue;
   /** Goes to `metadata.custom`. */
-  readonly custom?: JsonValue;
+  readonly custom?: JsonObject;
 }
 
 export interface StepFailureDetails {
@@ -49,7 +48,7 @@ export interface StepFailureDetails {
   errorType?: string;
   errorCode?: string;
   statusCode?: number;
-  context?: JsonValue;
+  context?: JsonObject;
   /** Result data to record with the failure (default `null`). */
   result?: JsonValue;
 }
@@ -64,7 +63,8 @@ export interface StepFailure extends StepFailureDetails {
 export interface CheckpointProgress {
   cursor: JsonValue;
   itemsProcessed: number;
-  accumulatedResults?: JsonValue;
+  /** An object (tasker keeps nothing else). */
+  accumulatedResults?: JsonObject;
 }
 
 export interface StepCheckpoint extends CheckpointProgress {
@@ -77,7 +77,7 @@ export type StepOutcome = StepSuccess | StepFailure | StepCheckpoint;
 /** A handler returns an outcome, or plain result data (shorthand for success), or nothing (`null`). */
 export type StepHandlerResult = StepOutcome | JsonValue | undefined | void;
 
-export function stepSuccess(result: JsonValue, options: { custom?: JsonValue } = {}): StepSuccess {
+export function stepSuccess(result: JsonValue, options: { custom?: JsonObject } = {}): StepSuccess {
   return { [OUTCOME]: true, kind: 'success', result, ...(options.custom === undefined ? {} : { custom: options.custom }) };
 }
 
@@ -100,7 +100,7 @@ export class StepHandlerError extends Error {
   readonly errorType: string | undefined;
   readonly errorCode: string | undefined;
   readonly statusCode: number | undefined;
-  readonly context: JsonValue | undefined;
+  readonly context: JsonObject | undefined;
 
   constructor(message: string, details: Omit<StepFailureDetails, 'result'> & { cause?: unknown } = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -120,13 +120,13 @@ export interface StepHandlerContext {
   readonly backend: BackendName;
   readonly workerId: string | null;
   readonly event: StepEvent;
-  /** Progress saved by an earlier `yieldCheckpoint` of this step, or `null`. */
-  readonly checkpoint: Checkpoint | null;
+  /** Progress saved by an earlier `yieldCheckpoint` of this step (read from tasker's checkpoint JSON), or `null`. */
+  readonly checkpoint: CheckpointProgress | null;
   /** Results of this step's dependencies, by step name. */
   readonly dependencyResults: Record<string, DependencyResult>;
   /** The result data of dependency `stepName`; throws if the step has no such dependency. */
   dependencyResult(stepName: string): JsonValue;
-  success(result: JsonValue, options?: { custom?: JsonValue }): StepSuccess;
+  success(result: JsonValue, options?: { custom?: JsonObject }): StepSuccess;
   failure(message: string, details?: StepFailureDetails): StepFailure;
   /** Return this to yield a batch step; it is handed out again later with `checkpoint` set. */
   yieldCheckpoint(progress: CheckpointProgress): StepCheckpoint;
@@ -170,13 +170,21 @@ export interface WorkerServerOptions {
   onError?: (error: unknown, event: StepEvent | null) => void;
 }
 
+/**
+ * What became of every step the server claimed: each dispatched step ends in exactly one of
+ * `completed`, `failed`, `checkpoints` (handed out again later), `withdrawn` (the engine no longer
+ * had it in flight: cancelled, timed out) or `released` (even a minimal failure was refused; the
+ * engine's timeout cleanup hands it out again).
+ */
 export interface WorkerStats {
   /** Steps handed to a handler (or found to have none). */
   dispatched: number;
   completed: number;
   failed: number;
   checkpoints: number;
-  /** Loop errors (e.g. a complete call that threw). */
+  withdrawn: number;
+  released: number;
+  /** Loop errors (a result the bridge refused, a poll that threw, …); each is also reported. */
   errors: number;
 }
 
@@ -191,7 +199,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class WorkerServer {
   readonly ffi: TaskerFfi;
-  readonly stats: WorkerStats = { dispatched: 0, completed: 0, failed: 0, checkpoints: 0, errors: 0 };
+  readonly stats: WorkerStats = { dispatched: 0, completed: 0, failed: 0, checkpoints: 0, withdrawn: 0, released: 0, errors: 0 };
   private readonly handlers = new Map<string, StepHandler>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly options: WorkerServerOptions;
@@ -356,7 +364,7 @@ export class WorkerServer {
       backend: ffi.backend,
       workerId: this.workerId,
       event,
-      checkpoint: event.workflowStep.checkpoint,
+      checkpoint: checkpointProgress(event.workflowStep.checkpoint),
       dependencyResults: event.dependencyResults,
       dependencyResult(stepName: string): JsonValue {
         const dependency = event.dependencyResults[stepName];
@@ -390,56 +398,75 @@ export class WorkerServer {
     };
   }
 
+  /** What the handler did, as an outcome; never throws, whatever the handler throws or returns. */
+  private async runHandler(event: StepEvent): Promise<StepOutcome> {
+    const callable = event.stepDefinition.handler.callable;
+    const handler = this.handlers.get(callable);
+    if (handler === undefined) {
+      return stepFailure(`Handler not found: ${callable}`, { retryable: false, errorType: 'HandlerNotFound' });
+    }
+    const timeoutSeconds = event.stepDefinition.timeoutSeconds;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const call = Promise.resolve().then(() => handler.call(event, this.context(event)));
+      const returned =
+        timeoutSeconds === null || timeoutSeconds <= 0
+          ? await call
+          : await Promise.race([
+              call,
+              new Promise<never>((_, reject) => {
+                const ms = timeoutSeconds * 1000;
+                timer = setTimeout(() => reject(new StepHandlerError(`Handler execution timed out after ${ms}ms`, { errorType: 'HandlerTimeout' })), ms);
+              }),
+            ]);
+      return isStepOutcome(returned) ? returned : stepSuccess(returned === undefined ? null : (returned as JsonValue));
+    } catch (error) {
+      return failureFromError(error);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Runs one claimed step to a recorded outcome. If the bridge refuses the outcome (a result that
+   * is not JSON, a message it cannot carry, …), a minimal failure built only from values this
+   * server controls replaces it; if even that is refused, the step is counted as released (the
+   * engine's timeout cleanup hands it out again). Never rejects.
+   */
   private async execute(event: StepEvent): Promise<void> {
     const startedAt = performance.now();
-    const callable = event.stepDefinition.handlerCallable;
-    const handler = this.handlers.get(callable);
-    let outcome: StepOutcome;
-    if (handler === undefined) {
-      outcome = stepFailure(`No handler registered for ${callable}`, { retryable: false, errorType: 'HandlerNotFound' });
-    } else {
-      try {
-        const returned = await handler.call(event, this.context(event));
-        outcome = isStepOutcome(returned) ? returned : stepSuccess(returned === undefined ? null : (returned as JsonValue));
-      } catch (error) {
-        outcome = failureFromError(error);
-      }
-    }
+    const outcome = await this.runHandler(event);
     const elapsedMs = Math.round(performance.now() - startedAt);
     try {
       this.record(event, outcome, elapsedMs);
-    } catch (error) {
-      // A result the bridge refuses (e.g. not JSON) must not leave the step claimed forever.
-      if (error instanceof TaskerError && error.code === 'INVALID_REQUEST' && outcome.kind !== 'failure') {
-        this.reportError(error, event);
-        try {
-          this.record(event, stepFailure(`Handler result rejected: ${error.message}`, {
-            retryable: false,
-            errorType: 'InvalidHandlerResult',
-          }), elapsedMs);
-        } catch (again) {
-          this.reportError(again, event);
-        }
-      } else {
-        this.reportError(error, event);
+      return;
+    } catch (refused) {
+      this.reportError(refused, event);
+      try {
+        this.record(event, minimalFailure(describeRefusal(outcome, refused)), elapsedMs);
+        return;
+      } catch (again) {
+        this.reportError(again, event);
       }
     }
+    this.stats.released += 1;
   }
 
   private record(event: StepEvent, outcome: StepOutcome, elapsedMs: number): void {
     if (outcome.kind === 'checkpoint') {
-      this.ffi.checkpointYieldStepEvent(event.eventId, {
+      const accepted = this.ffi.checkpointYieldStepEvent(event.eventId, {
         stepUuid: event.stepUuid,
         cursor: outcome.cursor,
         itemsProcessed: outcome.itemsProcessed,
         ...(outcome.accumulatedResults === undefined ? {} : { accumulatedResults: outcome.accumulatedResults }),
       });
-      this.stats.checkpoints += 1;
+      if (accepted) this.stats.checkpoints += 1;
+      else this.stats.withdrawn += 1;
       return;
     }
     const accepted = this.ffi.completeStepEvent(event.eventId, toExecutionResult(event, outcome, elapsedMs, this.workerId));
     if (!accepted) {
-      this.reportError(new TaskerError('NOT_FOUND', `Not found: event ${event.eventId} was no longer in flight`), event);
+      this.stats.withdrawn += 1;
       return;
     }
     if (outcome.kind === 'success') this.stats.completed += 1;
@@ -449,7 +476,11 @@ export class WorkerServer {
   private reportError(error: unknown, event: StepEvent | null): void {
     this.stats.errors += 1;
     if (this.options.onError !== undefined) {
-      this.options.onError(error, event);
+      try {
+        this.options.onError(error, event);
+      } catch {
+        // a throwing listener must not take the loop down
+      }
       return;
     }
     try {
@@ -461,27 +492,92 @@ export class WorkerServer {
   }
 }
 
+/**
+ * A step's checkpoint as tasker hands it out: `{step_uuid, cursor, items_processed,
+ * accumulated_results}` right after a yield, or the stored record `{cursor, items_processed,
+ * timestamp, accumulated_results, history}` after a retry. Both carry the three fields read here.
+ */
+function checkpointProgress(checkpoint: JsonValue): CheckpointProgress | null {
+  if (typeof checkpoint !== 'object' || checkpoint === null || Array.isArray(checkpoint)) return null;
+  const items = checkpoint.items_processed;
+  const accumulated = checkpoint.accumulated_results;
+  return {
+    cursor: checkpoint.cursor ?? null,
+    itemsProcessed: typeof items === 'number' ? items : 0,
+    ...(typeof accumulated === 'object' && accumulated !== null && !Array.isArray(accumulated) ? { accumulatedResults: accumulated } : {}),
+  };
+}
+
+/** Reads `key` of a value a handler threw; a throwing getter or a revoked Proxy reads as absent. */
+function read(value: unknown, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Text for any value a handler threw: never throws (objects without `toString`, throwing getters, …). */
+function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return 'a value that cannot be described';
+    }
+  }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Longest failure message recorded; longer ones are cut (at a code point boundary). */
+const MAX_MESSAGE = 2000;
+
+/** A string the bridges always carry: well-formed UTF-16 without NUL, at most `max` characters. */
+function carryable(text: string, max = MAX_MESSAGE): string {
+  // A cut through a surrogate pair leaves a lone half, which the replacement below fixes.
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return cut.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
+}
+
 function failureFromError(error: unknown): StepFailure {
+  const isError = error instanceof Error;
+  const messageValue = isError || error instanceof StepHandlerError ? read(error, 'message') : error;
+  const message = carryable(typeof messageValue === 'string' ? messageValue : describeThrown(messageValue));
+  const stack = read(error, 'stack');
+  const backtrace = typeof stack === 'string' ? stack.split('\n').map((line) => carryable(line, 500)).slice(0, 50) : undefined;
+  const text = (key: string): string | undefined => {
+    const value = read(error, key);
+    return typeof value === 'string' ? carryable(value, 200) : undefined;
+  };
   if (error instanceof StepHandlerError) {
-    return {
-      ...stepFailure(error.message, {
-        retryable: error.retryable,
-        ...(error.errorType === undefined ? {} : { errorType: error.errorType }),
-        ...(error.errorCode === undefined ? {} : { errorCode: error.errorCode }),
-        ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
-        ...(error.context === undefined ? {} : { context: error.context }),
-      }),
-      ...(error.stack === undefined ? {} : { backtrace: error.stack.split('\n') }),
-    };
+    const statusCode = read(error, 'statusCode');
+    const context = read(error, 'context');
+    const details: StepFailureDetails = { retryable: read(error, 'retryable') !== false };
+    const errorType = text('errorType');
+    const errorCode = text('errorCode');
+    if (errorType !== undefined) details.errorType = errorType;
+    if (errorCode !== undefined) details.errorCode = errorCode;
+    if (typeof statusCode === 'number' && Number.isInteger(statusCode) && statusCode >= 0 && statusCode <= 0xffff) details.statusCode = statusCode;
+    if (typeof context === 'object' && context !== null && !Array.isArray(context)) details.context = context as JsonObject;
+    return { ...stepFailure(message, details), ...(backtrace === undefined ? {} : { backtrace }) };
   }
-  if (error instanceof Error) {
-    const retryable = (error as Error & { retryable?: unknown }).retryable;
-    return {
-      ...stepFailure(error.message, { retryable: retryable !== false, errorType: error.name }),
-      ...(error.stack === undefined ? {} : { backtrace: error.stack.split('\n') }),
-    };
-  }
-  return stepFailure(String(error), { retryable: true, errorType: 'Error' });
+  const errorType = isError ? (text('name') ?? 'Error') : 'Error';
+  return { ...stepFailure(message, { retryable: read(error, 'retryable') !== false, errorType }), ...(backtrace === undefined ? {} : { backtrace }) };
+}
+
+/** Why an outcome was replaced: the bridge's refusal, in a message the bridges always carry. */
+function describeRefusal(outcome: StepOutcome, refused: unknown): string {
+  const why = refused instanceof TaskerError ? `${refused.code}: ${refused.message}` : describeThrown(read(refused, 'message') ?? refused);
+  return carryable(`The ${outcome.kind === 'failure' ? 'failure' : outcome.kind === 'checkpoint' ? 'checkpoint' : 'result'} of the handler was refused (${why})`, 500);
+}
+
+/** A permanent failure made only of values this module controls: always valid on both bridges. */
+function minimalFailure(message: string): StepFailure {
+  return stepFailure(message, { retryable: false, errorType: 'InvalidHandlerResult' });
 }
 
 /** The `StepExecutionResult` recorded for `outcome` (success or failure). */

@@ -99,6 +99,11 @@ export class ParityProgressReporter implements Reporter {
     }
   }
 
+  /** The summed duration of the tests seen (a merged run has no wall clock of its own). */
+  durationMs(): number {
+    return this.collected.tests.reduce((sum, t) => sum + t.durationMs, 0);
+  }
+
   onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>, reason: TestRunEndReason): void {
     this.collected.unhandledErrors = unhandledErrors.map((e) => e.message ?? String(e));
     this.collected.reason = reason;

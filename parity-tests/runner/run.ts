@@ -8,7 +8,8 @@
  * module turns the flags into that environment before vitest forks its workers.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { packageRoot } from '../../src/backends/locate.js';
@@ -21,14 +22,15 @@ import { PARITY_ENV } from './results.js';
 export { PARITY_HELP };
 
 export interface ParityOptions {
-  seed?: string;
+  seed?: number;
   /** `<property key>:<fast-check path>`, as a failure prints it. */
   path?: string;
-  runs?: string;
+  runs?: number;
   plant?: string;
   only?: string;
-  transfers?: string;
   policy?: string;
+  /** `i/n`: run the i-th of n shards (vitest shards by test file). */
+  shard?: string;
   /** Where the reports go (default `reports/`). */
   out?: string;
   json?: boolean;
@@ -48,8 +50,8 @@ function integer(value: string | undefined, flag: string, min: number): number |
 
 /** The environment and settings of a run, from its flags and the current environment. */
 export function resolveSettings(options: ParityOptions, env: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; settings: RunSettings } {
-  const seed = integer(options.seed, '--seed', -0x8000_0000) ?? integer(env[PARITY_ENV.seed], PARITY_ENV.seed, -0x8000_0000) ?? ((Math.random() * 0x7fff_ffff) | 0);
-  const fromFlag = integer(options.runs, '--runs', 1);
+  const seed = options.seed ?? integer(env[PARITY_ENV.seed], PARITY_ENV.seed, -0x8000_0000) ?? ((Math.random() * 0x7fff_ffff) | 0);
+  const fromFlag = options.runs;
   const fromEnv = integer(env[PARITY_ENV.runs] === '' ? undefined : env[PARITY_ENV.runs], PARITY_ENV.runs, 1);
   const baseRuns = fromFlag ?? fromEnv ?? DEFAULT_BASE_RUNS;
   const plantName = options.plant ?? (env[PARITY_ENV.plant] === '' ? undefined : env[PARITY_ENV.plant]);
@@ -67,16 +69,15 @@ export function resolveSettings(options: ParityOptions, env: NodeJS.ProcessEnv =
   };
   if (options.path !== undefined) out[PARITY_ENV.path] = options.path;
   if (options.only !== undefined) out[PARITY_ENV.only] = options.only;
-  if (options.transfers !== undefined) out[PARITY_ENV.transfers] = options.transfers;
   if (plantName !== undefined) out[PARITY_ENV.plant] = plantName;
   const flags = [
     `--seed ${seed}`,
     ...(options.runs === undefined ? [] : [`--runs ${baseRuns}`]),
     ...(options.path === undefined ? [] : [`--path '${options.path}'`]),
     ...(options.only === undefined ? [] : [`--only ${options.only}`]),
-    ...(options.transfers === undefined ? [] : [`--transfers ${options.transfers}`]),
     ...(plantName === undefined ? [] : [`--plant ${plantName}`]),
     ...(policy === 'contract' ? [] : [`--policy ${policy}`]),
+    ...(options.shard === undefined ? [] : [`--shard ${options.shard}`]),
   ];
   return {
     env: out,
@@ -146,8 +147,10 @@ export async function runParity(options: ParityOptions): Promise<number> {
       root,
       run: true,
       watch: false,
-      reporters: [progress, 'junit'],
-      outputFile: { junit: path.join(out, 'junit-parity.xml') },
+      // A shard also leaves its blob, which `parity merge` replays through the same reporters.
+      reporters: [progress, 'junit', ...(options.shard === undefined ? [] : ['blob'])],
+      outputFile: { junit: path.join(out, 'junit-parity.xml'), ...(options.shard === undefined ? {} : { blob: path.join(out, BLOB_FILE) }) },
+      ...(options.shard === undefined ? {} : { shard: options.shard }),
       // A replay or a selection runs the chosen properties only (the type-level test is key "types").
       ...(settings.replay !== undefined || (settings.only !== undefined && !settings.only.split(',').includes('types'))
         ? { typecheck: { enabled: false } }
@@ -157,19 +160,40 @@ export async function runParity(options: ParityOptions): Promise<number> {
     { stdout: options.json === true ? process.stderr : process.stdout },
   );
   await vitest.close();
-  const durationMs = performance.now() - started;
+  writeRunSettings(out, settings);
+  return finish(root, out, progress, settings, performance.now() - started, options.json === true, say, options.shard);
+}
 
+const BLOB_FILE = 'parity-blob.json';
+const SETTINGS_FILE = 'parity-settings.json';
+
+/** What a shard ran with, so the merge can report the same settings. */
+function writeRunSettings(out: string, settings: RunSettings): void {
+  writeFileSync(path.join(out, SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+/** Writes the reports of a (possibly merged or sharded) run and prints its summary; the exit code. */
+function finish(
+  root: string,
+  out: string,
+  progress: ParityProgressReporter,
+  settings: RunSettings,
+  durationMs: number,
+  json: boolean,
+  say: (text: string) => void,
+  shardLabel?: string,
+): number {
   const variants = [...new Set(progress.collected.properties.map((p) => p.variant))].sort();
   const report = buildReport(progress.collected, { ...settings, variants: variants.length === 0 ? ['napi'] : variants }, durationMs);
   const files = writeReports(report, out);
-  if (options.json === true) {
+  if (json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     const failed = report.failures.map((f) => `  - ${f.key ?? f.test}${f.failure === undefined ? '' : `\n    replay: ${f.failure.replay}`}`);
     say(
       [
         '',
-        `parity ${report.passed ? 'PASSED' : 'FAILED'}: ${report.totals.passed}/${report.totals.tests - report.totals.skipped} tests, ${report.totals.runs} property runs, ` +
+        `parity${shardLabel === undefined ? '' : ` shard ${shardLabel}`} ${report.passed ? 'PASSED' : 'FAILED'}: ${report.totals.passed}/${report.totals.tests - report.totals.skipped} tests, ${report.totals.runs} property runs, ` +
           `${report.totals.sequences} model-based sequences, ${(durationMs / 1000).toFixed(1)} s (seed ${settings.seed})`,
         ...(failed.length === 0 ? [] : ['failed:', ...failed]),
         `reports: ${path.relative(root, files.markdown)}, ${path.relative(root, files.json)}, ${path.relative(root, path.join(out, 'junit-parity.xml'))}`,
@@ -177,5 +201,61 @@ export async function runParity(options: ParityOptions): Promise<number> {
       ].join('\n'),
     );
   }
+  if (report.totals.tests - report.totals.skipped === 0) {
+    process.stderr.write('tasker-ffi parity: no test ran (check --only and --shard)\n');
+    return 2;
+  }
   return report.passed ? 0 : 1;
 }
+
+/**
+ * `tasker-ffi parity merge <dir>...`: replays the shards' blobs through the same reporters as one
+ * run (vitest's merge-reports), so the merged parity.{md,json} and junit-parity.xml are those of a
+ * single run of the same tests. Fails if a shard folder has no blob (a shard that never finished).
+ */
+export async function mergeParity(dirs: string[], options: { out?: string; json?: boolean }): Promise<number> {
+  const root = packageRoot();
+  const missing = dirs.filter((dir) => !existsSync(path.join(dir, BLOB_FILE)));
+  if (missing.length > 0) {
+    process.stderr.write(`tasker-ffi parity merge: no ${BLOB_FILE} in ${missing.map((d) => path.relative(root, d)).join(', ')} (a shard that did not finish?)\n`);
+    return 1;
+  }
+  const settings = dirs.map((dir) => JSON.parse(readFileSync(path.join(dir, SETTINGS_FILE), 'utf8')) as RunSettings);
+  const seeds = new Set(settings.map((s) => s.seed));
+  if (seeds.size > 1) {
+    process.stderr.write(`tasker-ffi parity merge: the shards ran with different seeds (${[...seeds].join(', ')}); run them with one --seed\n`);
+    return 2;
+  }
+  // vitest merges every blob of one folder.
+  const blobs = mkdtempSync(path.join(os.tmpdir(), 'parity-blobs-'));
+  dirs.forEach((dir, index) => copyFileSync(path.join(dir, BLOB_FILE), path.join(blobs, `blob-${index + 1}-${dirs.length}.json`)));
+  const out = path.resolve(root, options.out ?? 'reports');
+  mkdirSync(out, { recursive: true });
+  const say = (text: string): void => {
+    if (options.json !== true) process.stdout.write(text);
+  };
+  const { startVitest } = await import('vitest/node');
+  const progress = new ParityProgressReporter(root, { write: say });
+  const vitest = await startVitest(
+    'test',
+    [],
+    {
+      config: path.join(root, 'vitest.parity.config.ts'),
+      root,
+      run: true,
+      watch: false,
+      mergeReports: blobs,
+      reporters: [progress, 'junit'],
+      outputFile: { junit: path.join(out, 'junit-parity.xml') },
+    },
+    {},
+    { stdout: options.json === true ? process.stderr : process.stdout },
+  );
+  await vitest.close();
+  rmSync(blobs, { recursive: true, force: true });
+  const first = settings[0] as RunSettings;
+  const merged: RunSettings = { ...first, command: first.command.replace(/ --shard \S+/, '') };
+  writeRunSettings(out, merged);
+  return finish(root, out, progress, merged, progress.durationMs(), options.json === true, say, `merge of ${dirs.length}`);
+}
+

@@ -11,7 +11,7 @@ import { analyze } from '../../bench/analysis.js';
 import { readBenchReport, renderBenchMarkdown, renderBenchSvg } from '../../bench/report.js';
 import { writeCutover } from './cutover.js';
 
-export async function reportCommand(options: { out?: string }): Promise<number> {
+export async function reportCommand(options: { out?: string; check?: boolean }): Promise<number> {
   const dir = path.resolve(options.out ?? path.join(packageRoot(), 'reports'));
   const rel = (f: string) => path.relative(process.cwd(), f) || f;
   const bench = readBenchReport(path.join(dir, 'bench.json'));
@@ -26,5 +26,5 @@ export async function reportCommand(options: { out?: string }): Promise<number> 
   const { cutover, file } = writeCutover(dir);
   for (const c of cutover.criteria) process.stdout.write(`  ${c.status.padEnd(12)} ${c.id}: ${c.figure}\n`);
   process.stdout.write(`cutover: ${cutover.verdict} (${cutover.reason})\nwrote ${rel(file)}\n`);
-  return 0;
+  return options.check === true && cutover.verdict !== 'GO' ? 1 : 0;
 }

@@ -10,12 +10,15 @@
  * A missing or unreadable input makes its criterion "not measured", and then the verdict cannot
  * be GO.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { readBenchReport } from '../../bench/report.js';
+import { packageRoot } from '../../src/backends/locate.js';
 
-export type CriterionStatus = 'pass' | 'fail' | 'not measured';
+/** `smoke`: measured by a quick run, shown but not judged (it can neither pass nor fail the cutover). */
+export type CriterionStatus = 'pass' | 'fail' | 'not measured' | 'smoke';
 
 export interface Criterion {
   id: 'parity' | 'tas283' | 'bench' | 'reliability';
@@ -26,6 +29,12 @@ export interface Criterion {
   /** Relative link (from reports/) to the report, if one exists. */
   link: string | null;
   generatedAt: string | null;
+  /** How the input was produced (`quick run`, `200 runs per property`, …), if it says. */
+  runKind: string | null;
+  /** The input predates the last commit that changed code: it was not produced by this code. */
+  stale: boolean;
+  /** The command that produces (or reruns) this input. */
+  command: string;
   details: string[];
 }
 
@@ -34,9 +43,16 @@ export interface Cutover {
   reason: string;
   criteria: Criterion[];
   generatedAt: string;
+  /** The code the inputs are judged against: the last commit that changed anything but reports and docs. */
+  codeCommit: { sha: string; date: string } | null;
+  /** What to do next, one line. */
+  next: string;
 }
 
 type Json = Record<string, unknown>;
+
+/** A criterion as its input judges it; `assessCutover` adds freshness, run kind and command. */
+type Judged = Omit<Criterion, 'runKind' | 'stale' | 'command'>;
 
 function readJson(file: string): { data: Json | null; error: string | null } {
   if (!existsSync(file)) return { data: null, error: 'missing' };
@@ -112,7 +128,7 @@ function counts(place: Json): string {
   return parts.length > 0 ? `, ${parts.join(', ')}` : '';
 }
 
-function fromGeneric(id: Criterion['id'], title: string, dir: string, base: string): Criterion {
+function fromGeneric(id: Criterion['id'], title: string, dir: string, base: string): Judged {
   const { data, error } = readJson(path.join(dir, `${base}.json`));
   const report = link(dir, `${base}.md`, `${base}.json`);
   if (data === null) {
@@ -122,7 +138,7 @@ function fromGeneric(id: Criterion['id'], title: string, dir: string, base: stri
   return { id, title, status: outcome.status, figure: outcome.figure, link: report, generatedAt: str(data.generatedAt) ?? null, details: [] };
 }
 
-function tas283(dir: string): Criterion {
+function tas283(dir: string): Judged {
   const title = 'TAS-283 reproduced through its real mechanism, and the fixed builds pass';
   const { data, error } = readJson(path.join(dir, 'tas283.json'));
   const report = link(dir, 'tas283.md', 'tas283.json');
@@ -154,7 +170,7 @@ function tas283(dir: string): Criterion {
   };
 }
 
-function bench(dir: string): Criterion {
+function bench(dir: string): Judged {
   const title = 'performance targets (docs/benchmarks.md): napi no slower than koffi, and faster where it should be';
   const file = path.join(dir, 'bench.json');
   const report = link(dir, 'bench.md', 'bench.json');
@@ -168,6 +184,19 @@ function bench(dir: string): Criterion {
       link: report,
       generatedAt: null,
       details: [],
+    };
+  }
+  if (data.mode !== 'full') {
+    // A quick run is a smoke of the benchmarks: too few rounds to decide a ratio either way.
+    const met = data.analysis.targets.filter((t) => t.status === 'met').length;
+    return {
+      id: 'bench',
+      title,
+      status: 'smoke',
+      figure: `${data.mode} run: not judged (targets are judged on \`npm run bench -- --full\`); as a smoke ${met} of ${data.analysis.targets.length} targets met`,
+      link: report,
+      generatedAt: data.generatedAt,
+      details: data.analysis.targets.map((t) => `${t.status} (smoke): ${t.title} — ${t.summary}`),
     };
   }
   const targets = data.analysis.targets;
@@ -192,43 +221,98 @@ function bench(dir: string): Criterion {
   };
 }
 
+const COMMANDS: Record<Criterion['id'], string> = {
+  parity: 'npm run parity',
+  tas283: 'npm run repro:tas283',
+  bench: 'npm run bench -- --full',
+  reliability: 'npm run soak',
+};
+
+function runKind(id: Criterion['id'], dir: string): string | null {
+  const file = { parity: 'parity', tas283: 'tas283', bench: 'bench', reliability: 'soak' }[id];
+  const data = readJson(path.join(dir, `${file}.json`)).data;
+  if (data === null) return null;
+  if (id === 'parity') {
+    const runs = num(obj(data.settings)?.baseRuns) ?? num(obj(data.settings)?.runs);
+    const shards = Array.isArray(data.shards) ? ` merged from ${data.shards.length} shards` : '';
+    return runs === undefined ? null : `${runs} runs per property${shards}`;
+  }
+  if (id === 'bench') return str(data.mode) === undefined ? null : `${str(data.mode)} run`;
+  if (id === 'reliability') {
+    const calls = num(data.callsPerBackend);
+    return calls === undefined ? null : `${calls.toLocaleString('en-US')} calls per backend`;
+  }
+  return null;
+}
+
+/** The last commit that changed code (anything but reports/ and Markdown), or null outside git. */
+function lastCodeCommit(): { sha: string; date: string } | null {
+  const git = spawnSync('git', ['log', '-1', '--format=%h %cI', '--', '.', ':(exclude)reports', ':(exclude)*.md'], {
+    cwd: packageRoot(),
+    encoding: 'utf8',
+  });
+  const [sha, date] = git.status === 0 ? git.stdout.trim().split(' ') : [];
+  return sha !== undefined && date !== undefined ? { sha, date } : null;
+}
+
 export function assessCutover(dir: string): Cutover {
-  const criteria: Criterion[] = [
+  const codeCommit = lastCodeCommit();
+  const judged: Judged[] = [
     fromGeneric('parity', 'parity: both bridges give identical results and errors for any input', dir, 'parity'),
     tas283(dir),
     bench(dir),
     fromGeneric('reliability', 'reliability: the soak (long-running worker, leaks, crashes) passes on napi', dir, 'soak'),
   ];
+  const criteria: Criterion[] = judged.map((c) => {
+    const stale = codeCommit !== null && c.generatedAt !== null && Date.parse(c.generatedAt) < Date.parse(codeCommit.date);
+    // A result of older code says nothing about this code.
+    const status: CriterionStatus = stale && c.status !== 'not measured' ? 'not measured' : c.status;
+    const figure = stale ? `stale (from ${c.generatedAt}, before commit ${codeCommit?.sha}): ${c.figure}` : c.figure;
+    return { ...c, status, figure, stale, runKind: runKind(c.id, dir), command: COMMANDS[c.id] };
+  });
   const notMeasured = criteria.filter((c) => c.status === 'not measured');
   const failed = criteria.filter((c) => c.status === 'fail');
+  const smoke = criteria.filter((c) => c.status === 'smoke');
   let verdict: Cutover['verdict'] = 'GO';
-  let reason = 'every criterion passes';
+  let reason = smoke.length > 0 ? `every judged criterion passes; ${smoke.map((c) => c.id).join(', ')} not judged (quick run)` : 'every criterion passes';
+  let next =
+    smoke.length > 0
+      ? `Keep napi as the default; judge performance with \`${smoke.map((c) => c.command).join('`, `')}\` then \`npm run report\`.`
+      : 'Keep napi as the default; koffi stays one flag away for rollback.';
   if (failed.length > 0 || notMeasured.length > 0) {
     verdict = 'NO-GO';
     const parts: string[] = [];
     if (failed.length > 0) parts.push(`failed: ${failed.map((c) => c.id).join(', ')}`);
     if (notMeasured.length > 0) parts.push(`not measured: ${notMeasured.map((c) => c.id).join(', ')}`);
     reason = parts.join('; ');
+    const fix = failed.map((c) => `fix ${c.id} (see ${c.link ?? c.command}) and rerun \`${c.command}\``);
+    const run = notMeasured.map((c) => `run \`${c.command}\``);
+    next = `Select koffi for production (\`TASKER_FFI_BACKEND=koffi\`) until GO; ${[...fix, ...run].join('; ')}; then \`npm run report\`.`;
   }
-  return { verdict, reason, criteria, generatedAt: new Date().toISOString() };
+  return { verdict, reason, criteria, generatedAt: new Date().toISOString(), codeCommit, next };
 }
 
-const MARK: Record<CriterionStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not measured': '⚪ not measured' };
+const MARK: Record<CriterionStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not measured': '⚪ not measured', smoke: '🔹 smoke' };
 
 export function renderCutover(cutover: Cutover): string {
+  const code = cutover.codeCommit === null ? 'the working tree (no git history found)' : `commit ${cutover.codeCommit.sha} (${cutover.codeCommit.date})`;
   const lines = [
     '# Cutover: napi as the default backend',
     '',
     `**Verdict: ${cutover.verdict}** — ${cutover.reason}.`,
     '',
-    `Generated ${cutover.generatedAt} by \`tasker-ffi report\` from the latest results in reports/. ` +
-      'GO needs every criterion to pass; a criterion whose input is missing is "not measured", and then the verdict cannot be GO.',
+    `**Next:** ${cutover.next}`,
     '',
-    '| criterion | status | figure | report | results from |',
-    '|---|---|---|---|---|',
+    `Generated ${cutover.generatedAt} by \`tasker-ffi report\` from the results in reports/, judged against ${code}. ` +
+      'GO needs every judged criterion to pass. A missing input, or one older than that commit (stale), is "not measured", ' +
+      'and then the verdict cannot be GO; a quick benchmark run is a smoke and is not judged.',
+    '',
+    '| criterion | status | figure | report | results from | run | to rerun |',
+    '|---|---|---|---|---|---|---|',
     ...cutover.criteria.map(
       (c) =>
-        `| ${c.title} | ${MARK[c.status]} | ${c.figure.replace(/\|/g, '\\|')} | ${c.link === null ? 'missing' : `[${c.link}](${c.link})`} | ${c.generatedAt ?? '–'} |`,
+        `| ${c.title} | ${MARK[c.status]} | ${c.figure.replace(/\|/g, '\\|')} | ${c.link === null ? 'missing' : `[${c.link}](${c.link})`} | ` +
+        `${c.generatedAt ?? '–'}${c.stale ? ' (stale)' : ''} | ${c.runKind ?? '–'} | \`${c.command}\` |`,
     ),
     '',
   ];

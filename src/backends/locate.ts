@@ -6,6 +6,7 @@
  * path looked for and the command that builds it; nothing here ever tries the other bridge.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,7 +37,7 @@ export class BackendUnavailableError extends Error {
 
 let cachedRoot: string | undefined;
 
-/** The folder of this package's `package.json` (works from `src/` under tsx and from `dist/src/`). */
+/** The folder of this package's `package.json` (works from `src/` under tsx and from `dist/`). */
 export function packageRoot(): string {
   if (cachedRoot !== undefined) return cachedRoot;
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -67,21 +68,72 @@ function legacyLibraryFileName(): string {
   }
 }
 
+/** The napi CLI's name for this platform (`linux-x64-gnu`, `darwin-arm64`, …), as in the loader. */
+export function platformName(): string {
+  if (process.platform === 'linux') {
+    // glibc reports its version in the process report; musl does not.
+    const report = (process.report?.getReport() ?? {}) as { header?: { glibcVersionRuntime?: string } };
+    return `linux-${process.arch}-${report.header?.glibcVersionRuntime === undefined ? 'musl' : 'gnu'}`;
+  }
+  return `${process.platform}-${process.arch}`;
+}
+
+/** The package that carries this platform's binaries (napi-rs' per-platform package pattern). */
+export function platformPackage(): string {
+  return `tasker-ffi-parity-${platformName()}`;
+}
+
+/** The platforms this package is built for (`napi.targets` of its package.json, as napi names). */
+export function builtPlatforms(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { napi?: { targets?: string[] } };
+  const names: Record<string, string> = {
+    'x86_64-unknown-linux-gnu': 'linux-x64-gnu',
+    'aarch64-unknown-linux-gnu': 'linux-arm64-gnu',
+    'x86_64-apple-darwin': 'darwin-x64',
+    'aarch64-apple-darwin': 'darwin-arm64',
+    'x86_64-pc-windows-msvc': 'win32-x64-msvc',
+  };
+  return (manifest.napi?.targets ?? []).map((triple) => names[triple] ?? triple);
+}
+
+/** The folder of the installed platform package, if there is one. */
+function platformPackageDir(): string | undefined {
+  try {
+    return path.dirname(createRequire(path.join(packageRoot(), 'package.json')).resolve(`${platformPackage()}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A checkout (it has the Rust sources) can build its binaries; an installed package cannot. */
+function isCheckout(): boolean {
+  return existsSync(path.join(packageRoot(), 'Cargo.toml'));
+}
+
 /**
- * Where the legacy library may be: the build outputs, release first (`npm run build`), then debug
- * (`build:debug`); then `native/`, the copy an installed package carries (staged by `npm pack`'s
- * prepack, scripts/pack-test-prepack.mjs). Only an installed package has `native/` and it has no
- * `target/`, so the packaged copy never shadows a fresh build in the repository.
+ * Where the legacy library may be: in a checkout, the build outputs, release first
+ * (`npm run build`), then debug (`build:debug`); in an installed package, its platform package.
  */
 export function defaultLegacyLibraryPaths(): string[] {
   const root = packageRoot();
   const file = legacyLibraryFileName();
-  return [...['release', 'debug'].map((profile) => path.join(root, 'target', profile, file)), path.join(root, 'native', file)];
+  const built = ['release', 'debug'].map((profile) => path.join(root, 'target', profile, file));
+  const installed = platformPackageDir();
+  return installed === undefined ? built : [...built, path.join(installed, file)];
 }
 
-/** The loader the napi CLI generates next to the `.node` binary. */
+/** The loader the napi CLI generates; it finds the `.node` beside it or in the platform package. */
 export function defaultNapiLoaderPath(): string {
   return path.join(packageRoot(), 'napi-ffi', 'index.cjs');
+}
+
+/** What to do about a missing or unloadable binary, for whoever meets it. */
+function remedy(backend: BackendName): string {
+  if (isCheckout()) return `Build it with \`${BUILD_COMMAND}\` (or \`npm run build:debug\`), or point ${LIBRARY_ENV[backend]} at an existing binary.`;
+  const built = builtPlatforms();
+  return built.includes(platformName())
+    ? `Its binaries come in the optional dependency ${platformPackage()}: reinstall without --omit=optional (or --no-optional), or point ${LIBRARY_ENV[backend]} at an existing binary.`
+    : `This package has no binaries for ${platformName()} (it is built for ${built.join(', ')}); build tasker-ffi-parity from a checkout and point ${LIBRARY_ENV[backend]} at the result.`;
 }
 
 function notBuilt(backend: BackendName, looked: string[], origin: string): BackendUnavailableError {
@@ -89,9 +141,7 @@ function notBuilt(backend: BackendName, looked: string[], origin: string): Backe
   return new BackendUnavailableError(
     backend,
     looked[0]!,
-    `The ${backend} backend is not available: ${where} not found (${origin}). ` +
-      `Build it with \`${BUILD_COMMAND}\` (or \`npm run build:debug\`), ` +
-      `or point ${LIBRARY_ENV[backend]} at an existing binary.`,
+    `The ${backend} backend is not available: ${where} not found (${origin}). ${remedy(backend)}`,
   );
 }
 
@@ -131,8 +181,7 @@ export function loadFailed(backend: BackendName, file: string, cause: unknown): 
   return new BackendUnavailableError(
     backend,
     file,
-    `The ${backend} backend could not be loaded from ${file}: ${detail}. ` +
-      `Rebuild it with \`${BUILD_COMMAND}\`.`,
+    `The ${backend} backend could not be loaded from ${file}: ${detail.split('\n')[0]}. ${remedy(backend)}`,
     { cause },
   );
 }

@@ -1,0 +1,49 @@
+/**
+ * The koffi transport: the legacy C library (docs/legacy-abi.md) through koffi 3, every argument a
+ * NUL-terminated C string, every returned `char *` freed exactly once with `free_rust_string`
+ * (legacy-library.ts). koffi is loaded only when this transport is built.
+ */
+import { OPERATIONS, type BackendName, type OperationName } from '../contract.js';
+import { openLegacyLibrary } from './legacy-library.js';
+import { loadFailed } from './locate.js';
+import { isIntKind, WIRE, type Transport } from './transport.js';
+
+type NativeFunction = (...args: (string | null)[]) => unknown;
+
+/** The C prototype of `operation` (docs/legacy-abi.md). */
+function prototype(operation: OperationName): string {
+  const { symbol, kind, params } = WIRE[operation];
+  const returns = isIntKind(kind) ? 'int' : 'RustString';
+  const list = params.length === 0 ? 'void' : params.map((p) => `const char *${p.replace('?', '')}`).join(', ');
+  return `${returns} ${symbol}(${list})`;
+}
+
+export class KoffiTransport implements Transport {
+  readonly backend: BackendName = 'koffi';
+  private readonly functions: Record<OperationName, NativeFunction>;
+  private readonly lastErrorFunction: () => string | null;
+
+  constructor(readonly libraryPath: string) {
+    try {
+      const library = openLegacyLibrary(libraryPath);
+      const functions: Partial<Record<OperationName, NativeFunction>> = {};
+      for (const operation of OPERATIONS) functions[operation] = library.func<NativeFunction>(prototype(operation));
+      this.functions = functions as Record<OperationName, NativeFunction>;
+      this.lastErrorFunction = library.func<() => string | null>('RustString legacy_last_error(void)');
+    } catch (error) {
+      throw loadFailed('koffi', libraryPath, error);
+    }
+  }
+
+  text(operation: OperationName, args: readonly (string | null)[]): string | null {
+    return this.functions[operation](...args) as string | null;
+  }
+
+  int(operation: OperationName, args: readonly (string | null)[]): number {
+    return this.functions[operation](...args) as number;
+  }
+
+  lastError(): string | null {
+    return this.lastErrorFunction();
+  }
+}
