@@ -136,8 +136,8 @@ function isDate(value: object): value is Date {
  * | nesting deeper than `MAX_JSON_DEPTH` | reject (serde_json and napi-rs stop at different depths) |
  * | NUL in a string argument (`argument` kind) | reject (a C string ends at it; napi keeps it) |
  *
- * Values are read once, in one traversal; the value is returned as it is (by reference) unless a
- * Date had to be replaced, in which case only the path to it is copied.
+ * Values are read once, in one traversal, into a plain snapshot (fresh arrays and objects): getters,
+ * proxies and `toJSON` members are read exactly once, and only the snapshot is sent.
  */
 export const contractJsonPolicy: JsonPolicy = {
   name: 'contract',
@@ -186,27 +186,25 @@ export const contractJsonPolicy: JsonPolicy = {
       }
       if (ancestors.has(object)) throw reject(here(), 'is not JSON: it contains a cycle');
       ancestors.add(object);
-      let copy: unknown[] | Record<string, unknown> | undefined;
+      let copy: unknown[] | Record<string, unknown>;
       if (Array.isArray(object)) {
         const array = object as unknown[];
+        const items: unknown[] = [];
         for (let index = 0; index < array.length; index += 1) {
           keys.push(index);
           if (!(index in array)) throw reject(here(), 'is a hole in a sparse array; a JSON array cannot hold one (use null)');
-          const item = array[index];
-          const sent = visit(item, depth + 1);
-          if (sent !== item && copy === undefined) copy = array.slice(0, index);
-          if (copy !== undefined) (copy as unknown[]).push(sent);
+          items.push(visit(array[index], depth + 1));
           keys.pop();
         }
+        copy = items;
       } else {
         const prototype = Object.getPrototypeOf(object) as object | null;
         if (!isPlainPrototype(prototype)) {
           throw reject(here(), `is not JSON: got ${describeObject(object, prototype)} (only plain objects and arrays)`);
         }
         const record = object as Record<string, unknown>;
-        const names = Object.keys(record);
-        for (let index = 0; index < names.length; index += 1) {
-          const key = names[index] as string;
+        const members: Record<string, unknown> = {};
+        for (const key of Object.keys(record)) {
           if (key === '__proto__') {
             throw reject(here(), 'has the key "__proto__", which a JavaScript object cannot carry as data');
           }
@@ -215,22 +213,16 @@ export const contractJsonPolicy: JsonPolicy = {
             throw reject(here(), `has a key with a lone surrogate (${codeUnit(key, at)} at index ${at}); keys must be well-formed Unicode`);
           }
           keys.push(key);
+          // Read once: a getter or proxy is never asked twice, so what was checked is what is sent.
           const item = record[key];
           // An undefined member is left out, as both bridges do.
-          const sent = item === undefined ? undefined : visit(item, depth + 1);
-          if (sent !== item && copy === undefined) {
-            copy = {};
-            for (let earlier = 0; earlier < index; earlier += 1) {
-              const name = names[earlier] as string;
-              if (record[name] !== undefined) copy[name] = record[name];
-            }
-          }
-          if (copy !== undefined && sent !== undefined) (copy as Record<string, unknown>)[key] = sent;
+          if (item !== undefined) members[key] = visit(item, depth + 1);
           keys.pop();
         }
+        copy = members;
       }
       ancestors.delete(object);
-      return copy ?? object;
+      return copy;
     };
 
     try {

@@ -6,9 +6,7 @@
 import { OPERATIONS, type BackendName, type OperationName } from '../contract.js';
 import { openLegacyLibrary } from './legacy-library.js';
 import { loadFailed } from './locate.js';
-import { isIntKind, WIRE, type Transport } from './transport.js';
-
-type NativeFunction = (...args: (string | null)[]) => unknown;
+import { FunctionTableTransport, isIntKind, WIRE, type NativeFunction } from './transport.js';
 
 /** The C prototype of `operation` (docs/legacy-abi.md). */
 function prototype(operation: OperationName): string {
@@ -18,12 +16,13 @@ function prototype(operation: OperationName): string {
   return `${returns} ${symbol}(${list})`;
 }
 
-export class KoffiTransport implements Transport {
+export class KoffiTransport extends FunctionTableTransport {
   readonly backend: BackendName = 'koffi';
-  private readonly functions: Record<OperationName, NativeFunction>;
-  private readonly lastErrorFunction: () => string | null;
+  protected readonly functions: Record<OperationName, NativeFunction>;
+  protected readonly lastErrorFunction: () => string | null;
 
   constructor(readonly libraryPath: string) {
+    super();
     try {
       const library = openLegacyLibrary(libraryPath);
       const functions: Partial<Record<OperationName, NativeFunction>> = {};
@@ -33,17 +32,5 @@ export class KoffiTransport implements Transport {
     } catch (error) {
       throw loadFailed('koffi', libraryPath, error);
     }
-  }
-
-  text(operation: OperationName, args: readonly (string | null)[]): string | null {
-    return this.functions[operation](...args) as string | null;
-  }
-
-  int(operation: OperationName, args: readonly (string | null)[]): number {
-    return this.functions[operation](...args) as number;
-  }
-
-  lastError(): string | null {
-    return this.lastErrorFunction();
   }
 }

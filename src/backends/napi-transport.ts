@@ -8,18 +8,17 @@ import { createRequire } from 'node:module';
 
 import { OPERATIONS, type BackendName, type OperationName } from '../contract.js';
 import { loadFailed } from './locate.js';
-import type { Transport } from './transport.js';
-
-type NativeFunction = (...args: (string | null)[]) => unknown;
+import { FunctionTableTransport, type NativeFunction } from './transport.js';
 
 const requireNative = createRequire(import.meta.url);
 
-export class NapiTransport implements Transport {
+export class NapiTransport extends FunctionTableTransport {
   readonly backend: BackendName = 'napi';
-  private readonly functions: Record<OperationName, NativeFunction>;
-  private readonly lastErrorFunction: () => string | null;
+  protected readonly functions: Record<OperationName, NativeFunction>;
+  protected readonly lastErrorFunction: () => string | null;
 
   constructor(readonly libraryPath: string) {
+    super();
     let addon: Record<string, unknown>;
     try {
       addon = requireNative(libraryPath) as Record<string, unknown>;
@@ -37,17 +36,5 @@ export class NapiTransport implements Transport {
     for (const operation of OPERATIONS) functions[operation] = exported(`${operation}Json`);
     this.functions = functions as Record<OperationName, NativeFunction>;
     this.lastErrorFunction = exported('lastErrorJson') as () => string | null;
-  }
-
-  text(operation: OperationName, args: readonly (string | null)[]): string | null {
-    return this.functions[operation](...args) as string | null;
-  }
-
-  int(operation: OperationName, args: readonly (string | null)[]): number {
-    return this.functions[operation](...args) as number;
-  }
-
-  lastError(): string | null {
-    return this.lastErrorFunction();
   }
 }

@@ -76,3 +76,26 @@ export interface Transport {
   /** `legacy_last_error()`: this thread's last failure as JSON `{code, message, recoverable}`, or `null`. */
   lastError(): string | null;
 }
+
+/** A native function of the wire: text (or NULL) in, text, NULL or an `int` out. */
+export type NativeFunction = (...args: (string | null)[]) => unknown;
+
+/** Both transports are a table of native functions over text; only how the table is loaded differs. */
+export abstract class FunctionTableTransport implements Transport {
+  abstract readonly backend: BackendName;
+  abstract readonly libraryPath: string;
+  protected abstract readonly functions: Record<OperationName, NativeFunction>;
+  protected abstract readonly lastErrorFunction: () => string | null;
+
+  text(operation: OperationName, args: readonly (string | null)[]): string | null {
+    return this.functions[operation](...args) as string | null;
+  }
+
+  int(operation: OperationName, args: readonly (string | null)[]): number {
+    return this.functions[operation](...args) as number;
+  }
+
+  lastError(): string | null {
+    return this.lastErrorFunction();
+  }
+}
