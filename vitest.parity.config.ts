@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// The parity suite (`npm run parity`, src/parity/run.ts): the operation properties, the
-// conversion-policy rows, the divergence hunt, payloads, the planted-divergence check and the
-// model-based sequences, plus the type-level parity test (`--typecheck`). Each file runs in its own
-// forked process: the native engines are process-global. Properties take minutes at deep settings
-// (FC_NUM_RUNS), hence the long timeouts.
+// The parity suite (`npm run parity`, driven by parity-tests/runner/run.ts): the operation
+// properties, the conversion-policy rows, the divergence hunt, payloads, the planted-divergence
+// check and the model-based sequences, plus the type-level parity test (`--typecheck`). Each file
+// runs in its own forked process, because the native engines are process-global. Properties take
+// minutes at deep settings (FC_NUM_RUNS), hence the long timeouts.
 export default defineConfig({
   test: {
     include: ['parity-tests/parity/**/*.test.ts', 'parity-tests/model-based/**/*.test.ts'],

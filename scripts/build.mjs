@@ -17,7 +17,7 @@
 //
 // Prints what it builds and how long each part took; exits non-zero on the first failure.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -74,6 +74,15 @@ function harnessNapiBinaries() {
 function napiBinaries() {
   const dir = path.join(root, 'napi-ffi');
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('tasker-napi.') && f.endsWith('.node')) : [];
+}
+
+const distBuilt = () => ['index.js', 'index.cjs'].every((f) => existsSync(path.join(root, 'dist', f)));
+
+/** Whether any TypeScript source of the library (src/) or its tsconfig changed after `file` was written. */
+function sourcesNewerThan(file) {
+  const builtAt = statSync(file).mtimeMs;
+  const sources = readdirSync(path.join(root, 'src'), { recursive: true }).map((f) => path.join('src', String(f)));
+  return [...sources, 'tsconfig.build.json'].some((f) => statSync(path.join(root, f)).mtimeMs > builtAt);
 }
 
 function run(command, args) {
@@ -167,7 +176,10 @@ const steps = {
   },
   ts: {
     what: 'TypeScript library -> dist/ (ESM + .d.ts, CJS shim)',
-    present: () => ['index.js', 'index.cjs'].every((f) => existsSync(path.join(root, 'dist', f))),
+    // Present only when no source is newer: a stale dist/ would test yesterday's library.
+    present: () => distBuilt() && !sourcesNewerThan(path.join(root, 'dist', 'index.js')),
+    // A downloaded dist/ is older than the job's fresh checkout by nature: existence is what counts.
+    built: () => distBuilt(),
     build: () => {
       // A clean emit: files of modules that moved or were deleted must not linger in dist/.
       rmSync(path.join(root, 'dist'), { recursive: true, force: true });
