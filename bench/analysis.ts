@@ -158,7 +158,7 @@ export function analyze(report: Omit<BenchReport, 'analysis'>): Analysis {
   });
 
   // 4. Linear growth with payload size.
-  const slopeFits = fits(scenarios, ['napi', 'koffi', 'napi-objects', 'core']);
+  const slopeFits = fits(scenarios, ['napi', 'koffi', 'core']);
   const linearRows: TargetRow[] = slopeFits
     .filter((f) => f.subject === 'napi' || f.subject === 'koffi')
     .map((f) => ({
@@ -179,11 +179,12 @@ export function analyze(report: Omit<BenchReport, 'analysis'>): Analysis {
     rows: linearRows,
   });
 
-  // 5. The napi backend's transfer is the fastest measured.
-  const transferRows: TargetRow[] = scenarios
-    .filter((s) => record(s.records, 'napi-objects') !== undefined)
+  // 5. The napi backend's transfer (JSON text in N-API strings) is the fastest measured: the
+  // transfer probes, the same payload both ways, without an operation around it.
+  const transferRows: TargetRow[] = report.transfer
+    .filter((s) => record(s.records, 'napi-objects') !== undefined && record(s.records, 'napi-string') !== undefined)
     .map((s) => {
-      const chosen = median(s.records, 'napi');
+      const chosen = median(s.records, 'napi-string');
       const objects = median(s.records, 'napi-objects');
       const ratio = chosen === null || objects === null || chosen <= 0 ? null : objects / chosen;
       // A tie within TRANSFER_TIE is no reason to switch transfers: medians of sub-microsecond
@@ -203,7 +204,7 @@ export function analyze(report: Omit<BenchReport, 'analysis'>): Analysis {
     summary:
       transferRows.length === 0
         ? 'not measured'
-        : `objects / JSON text: ${transferRows.filter((r) => r.ok === true).length} of ${transferRows.length} scenarios faster with JSON text${failing(transferRows)}`,
+        : `objects / JSON text: ${transferRows.filter((r) => r.ok === true).length} of ${transferRows.length} transfers faster with JSON text${failing(transferRows)}`,
     rows: transferRows,
   });
 

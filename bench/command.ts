@@ -11,20 +11,12 @@ import { runBench } from './run.js';
 
 export interface BenchCommandOptions {
   full?: boolean;
-  filter?: string;
+  filter?: RegExp;
   out?: string;
 }
 
 export async function benchCommand(options: BenchCommandOptions): Promise<number> {
-  let filter: RegExp | undefined;
-  if (options.filter !== undefined) {
-    try {
-      filter = new RegExp(options.filter);
-    } catch (error) {
-      process.stderr.write(`tasker-ffi bench: --filter: ${error instanceof Error ? error.message : String(error)}\n`);
-      return 2;
-    }
-  }
+  const filter = options.filter;
   const mode = options.full === true ? 'full' : 'quick';
   const out = path.resolve(options.out ?? path.join(packageRoot(), 'reports'));
   process.stderr.write(`tasker-ffi bench: ${mode} run, both backends, one process; reports -> ${path.relative(process.cwd(), out) || '.'}\n`);

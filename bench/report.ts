@@ -92,8 +92,8 @@ export function renderBenchMarkdown(report: BenchReport): string {
     '',
     '## Operations',
     '',
-    '| operation | payload | napi median | napi p99 | napi rme | koffi median | koffi p99 | koffi rme | koffi/napi | napi − core | koffi − core | napi-objects | core | JSON floor | contract |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| operation | payload | napi median | napi p99 | napi rme | koffi median | koffi p99 | koffi rme | koffi/napi | napi − core | koffi − core | core | JSON floor | contract |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const s of report.scenarios) {
     const n = record(s.records, 'napi');
@@ -101,7 +101,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
     const cn = coreNs(s);
     const over = (x: number | null | undefined, c: number | null) => (x === null || x === undefined || c === null ? '–' : formatNs(x - c));
     push(
-      `| ${s.op} | ${s.payload} | ${cell(s, 'napi')} | ${formatNs(n?.p99Ns)} | ${pct(n?.rme)} | ${cell(s, 'koffi')} | ${formatNs(k?.p99Ns)} | ${pct(k?.rme)} | ${ratio(speedup(s))} | ${over(n?.medianNs, cn)} | ${over(k?.medianNs, cn)} | ${cell(s, 'napi-objects')} | ${coreCell(cn)} | ${cell(s, 'js')} | ${cell(s, 'contract')} |`,
+      `| ${s.op} | ${s.payload} | ${cell(s, 'napi')} | ${formatNs(n?.p99Ns)} | ${pct(n?.rme)} | ${cell(s, 'koffi')} | ${formatNs(k?.p99Ns)} | ${pct(k?.rme)} | ${ratio(speedup(s))} | ${over(n?.medianNs, cn)} | ${over(k?.medianNs, cn)} | ${coreCell(cn)} | ${cell(s, 'js')} | ${cell(s, 'contract')} |`,
     );
   }
   const napiNoop = noop('napi');
@@ -110,7 +110,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
     '',
     `Empty calls: napi ${formatNs(napiNoop)}, koffi ${formatNs(koffiNoop)}, JS ${formatNs(noop('js'))}. ` +
       '"napi − core" / "koffi − core" is what a call costs above the core\'s own work: the bridge, the conversions and the contract layer. ' +
-      '`napi-objects` is the napi backend with napi-rs object conversion for free-form JSON (its old transfer).',
+      'The napi transfer alternatives are compared by the transfer probes below.',
   );
 
   push('', '## Growth with payload size', '', 'Log-log slope of the median against payload bytes (1 = linear): over every size, and over the payload-dominated sizes (>= 10 KB).', '');
@@ -204,7 +204,7 @@ export function chartSpec(report: BenchReport): Record<string, unknown> {
           field: 'subject',
           type: 'nominal',
           title: 'measured',
-          scale: { domain: ['napi', 'koffi', 'napi-objects', 'JSON floor', 'contract', 'core'] },
+          scale: { domain: ['napi', 'koffi', 'JSON floor', 'contract', 'core'] },
         },
         strokeDash: { condition: { test: "datum.subject === 'core' || datum.subject === 'JSON floor' || datum.subject === 'contract'", value: [4, 3] }, value: [1, 0] },
         tooltip: [{ field: 'subject' }, { field: 'bytes' }, { field: 'micros', format: '.2f' }],

@@ -2,12 +2,11 @@
  * `tasker-ffi bench`: every operation on both backends, at every payload size where it carries
  * free-form JSON, with the floors (empty JS call, empty napi and koffi calls, JSON.stringify +
  * JSON.parse of the same payload, the contract layer's own checks, the core's own time in Rust),
- * the napi transfer alternatives side by side, and steps per second through WorkerServer; then
+ * the napi transfer alternatives side by side (probes of the harness build), and steps per second through WorkerServer; then
  * writes reports/bench.{json,md,svg}. docs/benchmarks.md explains the method and the targets.
  */
 import type { JsonObject, OperationName, TaskerFfi } from '../src/contract.js';
 import { NapiBackend } from '../src/backends/napi.js';
-import { JSON_TRANSFER_OPERATIONS } from '../src/backends/napi-addon.js';
 import { KoffiBackend } from '../src/backends/koffi.js';
 import { packageRoot } from '../src/backends/locate.js';
 import { loadBackend } from '../src/select.js';
@@ -38,9 +37,6 @@ export interface RunBenchOptions {
 
 export const SETTINGS: Record<BenchMode, BenchSettings> = { quick: QUICK, full: FULL, tiny: TINY };
 
-/** Operations whose napi transfer differs between `json` and `objects` (napi-ffi/src/json.rs). */
-const TRANSFER_OPS = new Set<OperationName>(JSON_TRANSFER_OPERATIONS);
-
 function formatNs(ns: number | null): string {
   if (ns === null) return 'ERR';
   if (ns < 1_000) return `${ns.toFixed(0)} ns`;
@@ -59,13 +55,13 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchRepo
   const progress = options.progress ?? (() => undefined);
   const started = performance.now();
 
-  // Log records are counted but never written during a benchmark.
+  // Log records are never written during a benchmark: `off` drops them after the bridge, so the
+  // log scenarios time the call, not the terminal.
   const savedLogLevel = process.env.TASKER_LOG_LEVEL;
-  delete process.env.TASKER_LOG_LEVEL;
+  process.env.TASKER_LOG_LEVEL = 'off';
   try {
     const napi = loadBackend({ backend: 'napi' }) as NapiBackend;
     const koffi = loadBackend({ backend: 'koffi' }) as KoffiBackend;
-    const napiObjects = new NapiBackend({ libraryPath: napi.libraryPath, transfer: 'objects' });
     const probes = loadBenchProbes();
     const sizes = options.sizes ?? PAYLOAD_SIZES;
     const payloads = new Map(sizes.map((s) => [s.label, contextOfSize(s.bytes, PAYLOAD_SEED)]));
@@ -84,7 +80,13 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchRepo
     );
     progress(`  ${floors.map((r) => `${r.name} ${formatNs(r.medianNs)}`).join(', ')}`);
 
-    const scenarios = allScenarios(sizes).filter((s) => options.filter === undefined || options.filter.test(scenarioName(s)));
+    const scenarios = allScenarios(sizes).filter((s) => {
+      if (options.filter !== undefined && !options.filter.test(scenarioName(s))) return false;
+      const payload = s.size === null ? undefined : payloads.get(s.size.label);
+      const refused = payload === undefined ? null : (s.refuses?.(payload) ?? null);
+      if (refused !== null) progress(`not run: ${scenarioName(s)}: ${refused}`);
+      return refused === null;
+    });
     const results: ScenarioResult[] = [];
     scenarios.forEach((scenario, index) => {
       const name = scenarioName(scenario);
@@ -95,9 +97,6 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchRepo
       ];
       // Alternate which backend goes first, so neither always runs on a warmer or cooler machine.
       const subjects: Subject[] = index % 2 === 0 ? pair : [pair[1] as Subject, pair[0] as Subject];
-      if (TRANSFER_OPS.has(scenario.op)) {
-        subjects.push(backendSubject(`napi-objects: ${name}`, 'napi-objects', 'transfer', napiObjects, scenario, payload));
-      }
       if (payload !== null) {
         subjects.push({
           name: `js: JSON.stringify+parse ${name}`,
@@ -211,7 +210,8 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchRepo
     };
     return { ...partial, analysis: analyze(partial) };
   } finally {
-    if (savedLogLevel !== undefined) process.env.TASKER_LOG_LEVEL = savedLogLevel;
+    if (savedLogLevel === undefined) delete process.env.TASKER_LOG_LEVEL;
+    else process.env.TASKER_LOG_LEVEL = savedLogLevel;
   }
 }
 

@@ -13,13 +13,17 @@
  * operation with the same fixture.
  */
 import { OPERATIONS, type JsonObject, type OperationName, type TaskerFfi } from '../src/contract.js';
-import { checkCheckpointYieldData, checkLogFields, checkStepExecutionResult, checkTaskRequest } from '../src/validate.js';
+import { ArgumentChecks } from '../src/validate.js';
 import {
   BENCH_CONFIG,
   LOG_MESSAGE,
   checkpointData,
+  checkpointedBatchOutcome,
+  checkpointedRequest,
   completeOrThrow,
-  importRequest,
+  eventsFirstResult,
+  eventsRequest,
+  FIXTURE_CONFIG,
   orderRequest,
   pollOrThrow,
   readFixture,
@@ -30,6 +34,9 @@ import {
   taskWithCompletedFirstStep,
 } from './fixtures.js';
 import { PAYLOAD_SIZES, type PayloadSize } from './payloads.js';
+
+/** The contract's checks (the policy both backends use by default), for the validation floors. */
+const checks = new ArgumentChecks();
 
 /** A backend prepared for one scenario. */
 export interface Prepared {
@@ -60,6 +67,36 @@ export interface Scenario {
    * timed on their own as a floor; absent when the call has no free-form input.
    */
   validate?(payload: JsonObject): () => unknown;
+  /** Why `payload` is not input this operation accepts (then the scenario is not run), or `null`. */
+  refuses?(payload: JsonObject): string | null;
+}
+
+/**
+ * Why tasker's server would refuse `context` (its limits, docs/engine.md: at most 1 MiB of JSON,
+ * nesting depth 10, 1000 keys in all, strings of 10 000 characters), or `null`.
+ */
+export function contextLimitViolation(context: JsonObject): string | null {
+  if (Buffer.byteLength(JSON.stringify(context), 'utf8') > 1 << 20) return 'more than 1 MiB of JSON';
+  let keys = 0;
+  const walk = (value: unknown, depth: number): string | null => {
+    if (depth > 10) return 'nested deeper than 10 levels';
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        const why = walk(item, depth + 1);
+        if (why !== null) return why;
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      const entries = Object.values(value);
+      keys += entries.length;
+      if (keys > 1000) return 'more than 1000 keys';
+      for (const item of entries) {
+        const why = walk(item, depth + 1);
+        if (why !== null) return why;
+      }
+    } else if (typeof value === 'string' && [...value].length > 10_000) return 'a string longer than 10 000 characters';
+    return null;
+  };
+  return walk(context, 1);
 }
 
 /** `clientCreateTask` -> `client_create_task` (the core's and the C ABI's name). */
@@ -110,6 +147,11 @@ function sized(size: PayloadSize): Scenario[] {
       size,
       batch: true,
       payloadRole: 'task context',
+      // tasker's server refuses large contexts of this shape (too many keys): not a benchmark.
+      refuses: (payload) => {
+        const why = contextLimitViolation(payload);
+        return why === null ? null : `tasker refuses a task context with ${why}`;
+      },
       prepare(ffi, payload) {
         resetEngine(ffi);
         const request = orderRequest(payload ?? smallContext());
@@ -127,7 +169,7 @@ function sized(size: PayloadSize): Scenario[] {
       },
       validate: (payload) => {
         const request = orderRequest(payload);
-        return () => checkTaskRequest(request);
+        return () => checks.taskRequest(request);
       },
     },
     {
@@ -156,7 +198,7 @@ function sized(size: PayloadSize): Scenario[] {
       },
       validate: (payload) => {
         const result = successResult('00000000-0000-4000-8000-000000000000', payload);
-        return () => checkStepExecutionResult(result);
+        return () => checks.stepExecutionResult(result);
       },
     },
     {
@@ -165,14 +207,15 @@ function sized(size: PayloadSize): Scenario[] {
       batch: false,
       payloadRole: 'accumulated results',
       prepare(ffi, payload) {
-        resetEngine(ffi);
+        // Only a batch worker may yield: the `checkpointed` fixture (as the core floor).
+        resetEngine(ffi, FIXTURE_CONFIG);
         let task = '';
         let eventId = '';
-        let data = checkpointData('', null);
+        let data = checkpointData('', {});
         return {
           before() {
-            task = ffi.clientCreateTask(importRequest()).task_uuid;
-            completeOrThrow(ffi, pollOrThrow(ffi), smallResult());
+            task = ffi.clientCreateTask(checkpointedRequest()).task_uuid;
+            completeOrThrow(ffi, pollOrThrow(ffi), checkpointedBatchOutcome());
             const batch = pollOrThrow(ffi);
             eventId = batch.eventId;
             data = checkpointData(batch.stepUuid, payload ?? smallResult());
@@ -186,7 +229,7 @@ function sized(size: PayloadSize): Scenario[] {
       },
       validate: (payload) => {
         const data = checkpointData('00000000-0000-4000-8000-000000000000', payload);
-        return () => checkCheckpointYieldData(data);
+        return () => checks.checkpointYieldData(data);
       },
     },
     {
@@ -199,7 +242,7 @@ function sized(size: PayloadSize): Scenario[] {
         const fields = payload ?? undefined;
         return { call: () => ffi.logInfo(LOG_MESSAGE, fields) };
       },
-      validate: (payload) => () => checkLogFields(payload),
+      validate: (payload) => () => checks.logFields(payload),
     },
     {
       op: 'pollStepEvents',
@@ -269,15 +312,18 @@ export function allScenarios(sizes: readonly PayloadSize[] = PAYLOAD_SIZES): Sce
       size: null,
       batch: false,
       prepare(ffi) {
-        resetEngine(ffi);
+        // The `events` fixture's first step publishes exactly one in-process event (as the core floor).
+        resetEngine(ffi, FIXTURE_CONFIG);
+        let task = '';
         return {
-          // Create + cancel queues exactly one domain event (`task.cancelled`).
           before: () => {
-            ffi.clientCancelTask(ffi.clientCreateTask(orderRequest()).task_uuid);
+            task = ffi.clientCreateTask(eventsRequest()).task_uuid;
+            completeOrThrow(ffi, pollOrThrow(ffi), eventsFirstResult());
           },
           call: () => ffi.pollInProcessEvents(),
           after(returned) {
             if (returned === null) throw new Error('pollInProcessEvents returned null');
+            ffi.clientCancelTask(task);
           },
         };
       },
@@ -319,7 +365,7 @@ export function allScenarios(sizes: readonly PayloadSize[] = PAYLOAD_SIZES): Sce
         const fields = payload ?? undefined;
         return { call: () => ffi[level](LOG_MESSAGE, fields) };
       },
-      validate: (payload) => () => checkLogFields(payload),
+      validate: (payload) => () => checks.logFields(payload),
     });
   }
   for (const size of sizes) list.push(...sized(size));

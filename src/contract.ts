@@ -64,7 +64,10 @@ export interface BootstrapResult {
   /** `started` or `already_running`. */
   status: string;
   message: string;
-  /** `typescript-worker-<uuid>`. */
+  /**
+   * `typescript-worker-<uuid>`; `''` for `already_running`, whose koffi-era answer names no worker
+   * (`getWorkerStatus().workerId` does).
+   */
   workerId: string;
 }
 

@@ -25,7 +25,11 @@ export class TaskerError extends Error {
   }
 }
 
-/** Raised by `TaskerClient` with the old client's `"<symbol> failed: <message>"` wording. */
+/**
+ * Raised by `TaskerClient`: the failed call's code, message and `recoverable`, unchanged. The
+ * historical `"<symbol> failed: …"` prefix stays in the raw C ABI text (tasker's workers read it);
+ * the contract's message is the same on both bridges.
+ */
 export class TaskerClientError extends TaskerError {
   override readonly name: string = 'TaskerClientError';
 }

@@ -1,84 +1,88 @@
 /**
- * The error mapping of each bridge (one place per bridge) and the conversion policy (one place for
- * both): a policy installed once changes what both backends accept, identically.
+ * The error mapping (one place for both bridges: the last error both transports report) and the
+ * conversion policy (one place for both: `WireBackend` runs every argument through it): a policy
+ * given to the one algorithm changes what both transports accept, identically.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { fromLegacyFailure, fromNapiClientFailure, fromNapiThrown } from '../../src/backends/error-mapping.js';
-import { contractJsonPolicy } from '../../src/json-policy.js';
-import {
-  getJsonPolicy,
-  loadBackend,
-  minimalJsonPolicy,
-  setJsonPolicy,
-  TaskerError,
-  type JsonPolicy,
-} from '../../src/index.js';
-import { expectTaskerError, NOT_RUNNING, orderRequest, resetWorker, TEST_BACKENDS } from './support.js';
+import { fromLastError } from '../../src/backends/error-mapping.js';
+import { KoffiTransport } from '../../src/backends/koffi-transport.js';
+import { resolveLegacyLibrary, resolveNapiModule } from '../../src/backends/locate.js';
+import { NapiTransport } from '../../src/backends/napi-transport.js';
+import { WireBackend } from '../../src/backends/wire-backend.js';
+import { contractJsonPolicy, type JsonPolicy } from '../../src/json-policy.js';
+import { TaskerError, type BackendName, type TaskerFfi } from '../../src/index.js';
+import { orderRequest } from '../fixtures.js';
+import { expectTaskerError, NOT_RUNNING, resetWorker, TEST_BACKENDS } from './support.js';
 
-describe('error mapping', () => {
-  it('a legacy error envelope keeps code, message and recoverable', () => {
-    const error = fromLegacyFailure({ success: false, error: 'Not found: Task x', recoverable: false, code: 'NOT_FOUND' });
+describe('error mapping: the last error of either transport', () => {
+  it('keeps code, message and recoverable', () => {
+    const error = fromLastError(JSON.stringify({ code: 'NOT_FOUND', message: 'Task x not found', recoverable: false }));
     expect(error).toBeInstanceOf(TaskerError);
-    expect(error).toMatchObject({ code: 'NOT_FOUND', message: 'Not found: Task x', recoverable: false });
-  });
-
-  it('a legacy envelope with an unknown code is INTERNAL', () => {
-    expect(fromLegacyFailure({ success: false, error: 'odd', code: 'WHAT' })).toMatchObject({ code: 'INTERNAL', message: 'odd' });
-  });
-
-  it('a napi client envelope maps errorCode, error and recoverable', () => {
-    expect(fromNapiClientFailure({ success: false, error: 'Invalid argument: x', recoverable: false, errorCode: 'INVALID_REQUEST' })).toMatchObject({
-      code: 'INVALID_REQUEST',
-      message: 'Invalid argument: x',
-      recoverable: false,
+    expect(error).toMatchObject({ code: 'NOT_FOUND', message: 'Task x not found', recoverable: false });
+    expect(fromLastError(JSON.stringify({ code: 'WORKER_NOT_RUNNING', message: NOT_RUNNING, recoverable: true }))).toMatchObject({
+      code: 'WORKER_NOT_RUNNING',
+      recoverable: true,
     });
   });
 
-  it('a thrown napi error with a known .code keeps code and message; recoverable follows the core', () => {
-    const thrown = Object.assign(new Error(NOT_RUNNING), { code: 'WORKER_NOT_RUNNING' });
-    expect(fromNapiThrown(thrown)).toMatchObject({ code: 'WORKER_NOT_RUNNING', message: NOT_RUNNING, recoverable: true });
-    const invalid = Object.assign(new Error('Invalid argument: y'), { code: 'INVALID_REQUEST' });
-    expect(fromNapiThrown(invalid)).toMatchObject({ code: 'INVALID_REQUEST', recoverable: false });
+  it('an unknown code is INTERNAL (recoverable when the bridge does not say)', () => {
+    expect(fromLastError(JSON.stringify({ code: 'WHAT', message: 'odd' }))).toMatchObject({ code: 'INTERNAL', message: 'odd', recoverable: true });
   });
 
-  it('anything else thrown by napi is INTERNAL', () => {
-    const conversion = Object.assign(new TypeError('Failed to convert JavaScript value'), { code: 'StringExpected' });
-    expect(fromNapiThrown(conversion)).toMatchObject({ code: 'INTERNAL', message: 'Internal error: napi: Failed to convert JavaScript value' });
-    expect(fromNapiThrown('a string')).toMatchObject({ code: 'INTERNAL', message: 'Internal error: napi: a string' });
+  it('a missing message and malformed text are internal errors that say so', () => {
+    expect(fromLastError(JSON.stringify({ code: 'NOT_FOUND' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Internal error: the bridge reported an error without a message',
+      recoverable: false,
+    });
+    const malformed = fromLastError('{"code": nope');
+    expect(malformed).toMatchObject({ code: 'INTERNAL', recoverable: true });
+    expect(malformed.message).toBe('Internal error: the bridge reported a malformed error: {"code": nope');
+    expect(malformed.cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it.each(TEST_BACKENDS)('%s: a real failure arrives through it with the core code and message', (backend) => {
+    const ffi = wireBackend(backend, contractJsonPolicy);
+    resetWorker(ffi);
+    const error = expectTaskerError(() => ffi.clientGetTask('00000000-0000-4000-8000-000000000000'), 'WORKER_NOT_RUNNING', NOT_RUNNING);
+    expect(error.recoverable).toBe(true);
   });
 });
 
-describe('the conversion policy is one place for both backends', () => {
+/** The one algorithm over `backend`'s transport with `policy` (what `loadBackend` builds, with the contract's). */
+function wireBackend(backend: BackendName, policy: JsonPolicy): TaskerFfi {
+  const transport = backend === 'koffi' ? new KoffiTransport(resolveLegacyLibrary()) : new NapiTransport(resolveNapiModule());
+  return new WireBackend(transport, { policy });
+}
+
+describe('the conversion policy is one place for both transports', () => {
   const strictNul: JsonPolicy = {
     name: 'no-nul-test',
-    normalize: (value, argument) => minimalJsonPolicy.normalize(value, argument),
-    normalizeString(value, argument) {
+    normalize: (value, argument) => contractJsonPolicy.normalize(value, argument),
+    normalizeString(value, argument, kind) {
       if (value.includes('\0')) throw new TaskerError('INVALID_REQUEST', `Invalid argument: ${argument} contains a NUL character`);
-      return value;
+      return contractJsonPolicy.normalizeString(value, argument, kind);
     },
   };
+  /** Lets everything through unchanged: what the bridges do without the contract's rules. */
+  const passThrough: JsonPolicy = {
+    name: 'pass-through-test',
+    normalize: (value) => value as never,
+    normalizeString: (value) => value,
+  };
 
-  afterEach(() => {
-    setJsonPolicy(contractJsonPolicy);
+  it.each(TEST_BACKENDS)('%s: the installed policy applies to plain strings and request fields', (backend) => {
+    const strict = wireBackend(backend, strictNul);
+    resetWorker(strict);
+    // Refused in TypeScript, before any bridge call: the same message on both transports.
+    expectTaskerError(() => strict.clientGetTask('x\0'), 'INVALID_REQUEST', 'Invalid argument: taskUuid contains a NUL character');
+    expectTaskerError(() => strict.clientCreateTask(orderRequest(undefined, { reason: 'r\0' })), 'INVALID_REQUEST', 'Invalid argument: request.reason contains a NUL character');
   });
 
-  it('the contract policy is installed by default', () => {
-    expect(getJsonPolicy().name).toBe('contract');
-  });
-
-  it.each(TEST_BACKENDS)('%s: an installed policy applies to plain strings and free-form JSON', (backend) => {
-    const ffi = loadBackend({ backend });
-    resetWorker(ffi);
-    setJsonPolicy(strictNul);
-    expectTaskerError(() => ffi.logInfo('a\0b'), 'INVALID_REQUEST', 'Invalid argument: message contains a NUL character');
-    expectTaskerError(() => ffi.clientGetTask('x\0'), 'INVALID_REQUEST', 'Invalid argument: taskUuid contains a NUL character');
-    expectTaskerError(
-      () => ffi.clientCreateTask(orderRequest({ reason: 'r\0' })),
-      'INVALID_REQUEST',
-      'Invalid argument: request.reason contains a NUL character',
-    );
-    setJsonPolicy(minimalJsonPolicy);
-    expect(ffi.logInfo('a\0b')).toBeUndefined();
+  it.each(TEST_BACKENDS)('%s: the contract refuses a NUL in a log message, a pass-through policy sends it', (backend) => {
+    const contract = wireBackend(backend, contractJsonPolicy);
+    expectTaskerError(() => contract.logInfo('a\0b'), 'INVALID_REQUEST', /^Invalid argument: message contains a NUL character \(U\+0000\) at index 1/);
+    expect(wireBackend(backend, passThrough).logInfo('a\0b')).toBeUndefined();
   });
 });

@@ -1,19 +1,14 @@
 /**
- * Helpers of the behaviour and end-to-end suites: which backends to run, sample inputs, and an
- * assertion for the contract's `TaskerError`.
+ * Helpers of the behaviour and end-to-end suites: which backends to run, and assertions for the
+ * contract's `TaskerError`. Requests and results come from the one fixture module
+ * (parity-tests/fixtures.ts).
  */
+import path from 'node:path';
+
 import { expect } from 'vitest';
 
-import {
-  BACKENDS,
-  TaskerError,
-  type BackendName,
-  type StepEvent,
-  type StepExecutionResult,
-  type TaskerErrorCode,
-  type TaskerFfi,
-  type TaskRequest,
-} from '../../src/index.js';
+import { BACKENDS, TaskerError, type BackendName, type StepEvent, type TaskerErrorCode, type TaskerFfi } from '../../src/index.js';
+import { packageRoot } from '../../src/backends/locate.js';
 import { isBackendName } from '../../src/select.js';
 
 /**
@@ -34,33 +29,8 @@ export const TEST_BACKENDS: BackendName[] = (() => {
 
 export const NOT_RUNNING = 'Worker not initialized — call bootstrapWorker() first';
 export const MISSING_UUID = '00000000-0000-4000-8000-000000000000';
-
-export function orderRequest(overrides: Partial<TaskRequest> = {}): TaskRequest {
-  return {
-    name: 'order_processing',
-    namespace: 'ecommerce',
-    version: '1.0.0',
-    context: { order_id: 42, items: [{ sku: 'A-1', price: 10, quantity: 3 }] },
-    initiator: 'parity-tests',
-    sourceSystem: 'vitest',
-    reason: 'behaviour suite',
-    ...overrides,
-  };
-}
-
-export function reportRequest(overrides: Partial<TaskRequest> = {}): TaskRequest {
-  return orderRequest({ name: 'report', namespace: 'analytics', context: { day: '2026-01-01' }, ...overrides });
-}
-
-export function successResult(event: Pick<StepEvent, 'stepUuid'>, result: StepExecutionResult['result'] = { ok: true }): StepExecutionResult {
-  return {
-    stepUuid: event.stepUuid,
-    success: true,
-    result,
-    status: 'completed',
-    metadata: { executionTimeMs: 1, completedAt: '2026-01-01T00:00:00Z' },
-  };
-}
+/** The `fixtures` namespace of step-type templates (routing, events, checkpointed, fanout, deep). */
+export const STEP_TYPE_TEMPLATES = path.join(packageRoot(), 'crates/tasker-core/tests/fixtures/templates/step_types');
 
 /** Runs `fn`, which must throw; returns what it threw. */
 export function thrown(fn: () => unknown): unknown {
@@ -87,4 +57,11 @@ export function expectTaskerError(fn: () => unknown, code: TaskerErrorCode, mess
 /** A fresh engine: stops whatever worker runs in this backend's library (its state is discarded). */
 export function resetWorker(ffi: TaskerFfi): void {
   ffi.stopWorker();
+}
+
+/** The next step event, which must exist. */
+export function poll(ffi: TaskerFfi): StepEvent {
+  const event = ffi.pollStepEvents();
+  if (event === null) throw new Error('expected a step event, the engine had none ready');
+  return event;
 }

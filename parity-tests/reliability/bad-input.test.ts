@@ -129,8 +129,10 @@ describe('below the contract: the legacy C ABI', () => {
     const raw = run('napi').raw;
     expect(raw.length).toBeGreaterThanOrEqual(10);
     for (const result of raw) expect(result.stateUnchanged, result.name).toBe(true);
-    // Only the page -1 call "succeeds": napi-rs coerces -1 to u32 4294967295 (napi-ffi/NOTES.md),
-    // which is why the contract checks integer ranges before either bridge.
-    expect(raw.filter((r) => r.message.startsWith('returned')).map((r) => r.name)).toEqual(['clientListTasks({page: -1})']);
+    // Only the list calls return: the drop-in addon answers server-side outcomes (here a paging
+    // validation error and an empty far page) in its result object, as tasker's did; every
+    // argument the addon cannot convert throws.
+    expect(raw.filter((r) => r.message.startsWith('returned')).map((r) => r.name)).toEqual(['clientListTasks({limit: -1})', 'clientListTasks({offset: -1})']);
+    expect(raw.find((r) => r.name === 'clientListTasks({limit: -1})')?.message).toContain('"success":false');
   });
 });

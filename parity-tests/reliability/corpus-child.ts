@@ -15,10 +15,11 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
-import koffi from 'koffi';
-
-import { KoffiBackend, loadBackend, NapiBackend, TaskerError, type BackendName, type TaskerFfi } from '../../src/index.js';
+import { openLegacyLibrary } from '../../src/backends/legacy-library.js';
+import { isIntKind, WIRE } from '../../src/backends/transport.js';
+import { KoffiBackend, loadBackend, NapiBackend, OPERATIONS, TaskerError, type BackendName, type TaskerFfi } from '../../src/index.js';
 import { childMain } from '../../scripts/lib/child-process.js';
+import { liveStrings } from './soak/strings.js';
 import { CORPUS, MISSING_UUID, nested, orderRequest, RAW_ABI_CORPUS, reportRequest, SEED, stepResult, type Fixture, type RawArgument } from './corpus.js';
 
 export type Outcome =
@@ -36,6 +37,8 @@ export interface RawResult {
   name: string;
   code: string | null;
   message: string;
+  /** What the symbol itself answered: an int, `null` (NULL), `success` or `error <text>` (the envelope). */
+  answer?: string;
   stateUnchanged: boolean;
 }
 
@@ -77,13 +80,14 @@ function setUp(ffi: TaskerFfi): Fixture {
   ffi.stopWorker();
   ffi.bootstrapWorker({ seed: SEED });
   const task = ffi.clientCreateTask(orderRequest());
-  ffi.clientCreateTask(orderRequest({ context: { order_id: 8, items: [] } }));
-  const other = ffi.clientCreateTask(reportRequest());
   const first = ffi.pollStepEvents();
   if (first === null || first.taskUuid !== task.task_uuid) throw new Error('fixture: expected the first step of the first task');
   if (!ffi.completeStepEvent(first.eventId, stepResult(first.stepUuid))) throw new Error('fixture: complete refused');
   const second = ffi.pollStepEvents();
   if (second === null || second.taskUuid !== task.task_uuid) throw new Error('fixture: expected the second step of the first task');
+  // Created after the claims, so that the polls above could only hand out the first task's steps.
+  ffi.clientCreateTask(orderRequest({ context: { order_id: 8, items: [] } }));
+  const other = ffi.clientCreateTask(reportRequest());
   return {
     taskUuid: task.task_uuid,
     stepUuid: first.stepUuid,
@@ -93,7 +97,7 @@ function setUp(ffi: TaskerFfi): Fixture {
 }
 
 function snapshot(ffi: TaskerFfi, fx: Fixture): string {
-  const list = ffi.clientListTasks({ perPage: 100 });
+  const list = ffi.clientListTasks({ limit: 100 });
   return JSON.stringify({
     list,
     steps: list.tasks.map((t) => ffi.clientListTaskSteps(t.task_uuid)),
@@ -103,12 +107,15 @@ function snapshot(ffi: TaskerFfi, fx: Fixture): string {
   });
 }
 
-/** Wraps every koffi function of the adapter to record the type of every argument. */
+/** Wraps every koffi function of the adapter's transport to record the type of every argument. */
 function spyOnKoffi(backend: KoffiBackend): { calls: number; violations: string[] } {
   const record = { calls: 0, violations: [] as string[] };
-  const sym = (backend as unknown as { sym: Record<string, (...args: unknown[]) => unknown> }).sym;
-  for (const [name, fn] of Object.entries(sym)) {
-    sym[name] = (...args: unknown[]) => {
+  // Private to the transport: reached here only to see what koffi itself is handed.
+  const functions = (backend as unknown as { transport: { functions: Record<string, (...args: unknown[]) => unknown> } }).transport.functions;
+  for (const name of OPERATIONS) {
+    const fn = functions[name];
+    if (fn === undefined) throw new Error(`spy: the koffi transport has no function for ${name}`);
+    functions[name] = (...args: unknown[]) => {
       record.calls += 1;
       args.forEach((arg, i) => {
         if (typeof arg !== 'string' && arg !== null && record.violations.length < 50) {
@@ -121,32 +128,17 @@ function spyOnKoffi(backend: KoffiBackend): { calls: number; violations: string[
   return record;
 }
 
-const INT_SYMBOLS = new Set(['complete_step_event', 'checkpoint_yield_step_event', 'log_info']);
-const ARITY: Record<string, number> = {
-  client_create_task: 1,
-  client_get_task: 1,
-  client_cancel_task: 1,
-  client_list_task_steps: 1,
-  client_list_tasks: 1,
-  client_get_step: 2,
-  client_get_step_audit_history: 2,
-  complete_step_event: 2,
-  checkpoint_yield_step_event: 2,
-  log_info: 2,
-};
-
 function runRawLegacy(backend: KoffiBackend, fx: Fixture): RawResult[] {
-  const lib = koffi.load(backend.libraryPath);
-  const free = lib.func('void free_rust_string(void *s)');
-  koffi.disposable('CorpusString', 'char *', (pointer: unknown) => free(pointer));
-  const lastError = lib.func('CorpusString legacy_last_error(void)') as () => string | null;
+  const lib = openLegacyLibrary(backend.libraryPath);
+  const lastError = lib.func<() => string | null>('RustString legacy_last_error(void)');
   const functions = new Map<string, (...args: RawArgument[]) => unknown>();
   const declare = (symbol: string): ((...args: RawArgument[]) => unknown) => {
     let fn = functions.get(symbol);
     if (fn === undefined) {
-      const params = Array.from({ length: ARITY[symbol] ?? 1 }, (_, i) => `const char *a${i}`).join(', ');
-      const ret = INT_SYMBOLS.has(symbol) ? 'int' : 'CorpusString';
-      fn = lib.func(`${ret} ${symbol}(${params})`) as (...args: RawArgument[]) => unknown;
+      const wire = Object.values(WIRE).find((w) => w.symbol === symbol);
+      if (wire === undefined) throw new Error(`raw corpus: no symbol ${symbol} in the wire table`);
+      const params = wire.params.map((p) => `const char *${p.replace('?', '')}`).join(', ') || 'void';
+      fn = lib.func<(...args: RawArgument[]) => unknown>(`${isIntKind(wire.kind) ? 'int' : 'RustString'} ${symbol}(${params})`);
       functions.set(symbol, fn);
     }
     return fn;
@@ -154,14 +146,20 @@ function runRawLegacy(backend: KoffiBackend, fx: Fixture): RawResult[] {
   return RAW_ABI_CORPUS.map((input) => {
     const before = snapshot(backend, fx);
     const returned = declare(input.symbol)(...input.args(fx));
-    let envelope: string | null;
-    if (typeof returned === 'number') envelope = returned === -1 ? lastError() : null;
-    else envelope = returned as string | null;
-    const parsed = envelope === null ? null : (JSON.parse(envelope) as { success: boolean; error?: string; code?: string });
+    // Read right after the call: every operation sets or clears this thread's last error.
+    const last = lastError();
+    const error = last === null ? null : (JSON.parse(last) as { code: string; message: string });
+    let answer: string;
+    if (typeof returned === 'number' || returned === null) answer = String(returned);
+    else {
+      const parsed = JSON.parse(returned as string) as { success?: boolean; error?: string };
+      answer = parsed.success === false ? `error ${String(parsed.error)}` : 'success';
+    }
     return {
       name: input.name,
-      code: parsed === null || parsed.success ? null : (parsed.code ?? null),
-      message: parsed?.error ?? (parsed === null ? `returned ${String(returned)}` : 'success'),
+      code: error?.code ?? null,
+      message: error?.message ?? `returned ${answer}`,
+      answer,
       stateUnchanged: snapshot(backend, fx) === before,
     };
   });
@@ -179,7 +177,8 @@ function runRawNapi(backend: NapiBackend, fx: Fixture): RawResult[] {
     ['clientCreateTask(null)', () => addon.clientCreateTask?.(null)],
     ['clientCreateTask("x")', () => addon.clientCreateTask?.('x')],
     ['clientCreateTask(context 100 000 deep)', () => addon.clientCreateTask?.({ ...orderRequest(), context: nested(100_000) })],
-    ['clientListTasks({page: -1})', () => addon.clientListTasks?.({ page: -1 })],
+    ['clientListTasks({limit: -1})', () => addon.clientListTasks?.({ limit: -1 })],
+    ['clientListTasks({offset: -1})', () => addon.clientListTasks?.({ offset: -1 })],
     ['logInfo(Symbol())', () => addon.logInfo?.(Symbol('m'))],
   ];
   return calls.map(([name, run]) => {
@@ -224,7 +223,7 @@ childMain(({ backend, libraryPath }: { backend: BackendName; libraryPath?: strin
     results,
     raw,
     spy,
-    liveStrings: ffi instanceof KoffiBackend ? ffi.liveStrings() : null,
+    liveStrings: liveStrings(ffi),
     finalState,
     aliveAfter,
   };

@@ -3,18 +3,18 @@
  * the boundary would abort the process, and that must be a reported result, not a dead suite.
  *
  * The hook (`legacy_test_panic` / `testPanic`) is not part of the contract, so it is called
- * directly and its failure goes through the bridge's ONE error mapping (`fromLegacyFailure` /
- * `fromNapiThrown`, the functions the adapters use). Everything else goes through the contract,
+ * directly and its failure goes through the adapters' ONE error mapping (`fromLastError`): koffi
+ * reads `legacy_last_error()` after the -1, napi's thrown error carries the same code and message. Everything else goes through the contract,
  * loaded from the same test-hooks library (`loadBackend({backend, libraryPath})`).
  */
 import { createRequire } from 'node:module';
 
-import koffi from 'koffi';
-
-import { KoffiBackend, loadBackend, TaskerError, type BackendName, type TaskerFfi } from '../../src/index.js';
-import { fromLegacyFailure, fromNapiThrown, type LegacyFailureJson } from '../../src/backends/error-mapping.js';
+import { fromLastError } from '../../src/backends/error-mapping.js';
+import { openLegacyLibrary } from '../../src/backends/legacy-library.js';
+import { loadBackend, TaskerError, type BackendName, type TaskerFfi } from '../../src/index.js';
 import { childMain } from '../../scripts/lib/child-process.js';
 import { orderRequest, stepResult } from './corpus.js';
+import { liveStrings } from './soak/strings.js';
 
 export interface PanicError {
   errorClass: string;
@@ -42,15 +42,13 @@ export interface PanicRun {
 
 function hookFor(backend: BackendName, libraryPath: string): (message: string) => void {
   if (backend === 'koffi') {
-    const lib = koffi.load(libraryPath);
-    const free = lib.func('void free_rust_string(void *s)');
-    koffi.disposable('PanicString', 'char *', (pointer: unknown) => free(pointer));
-    const panic = lib.func('PanicString legacy_test_panic(const char *message)') as (message: string) => string | null;
+    const lib = openLegacyLibrary(libraryPath);
+    const panic = lib.func<(message: string) => number>('int legacy_test_panic(const char *message)');
+    const lastError = lib.func<() => string | null>('RustString legacy_last_error(void)');
     return (message) => {
-      const text = panic(message);
-      if (text === null) throw new TaskerError('INTERNAL', 'legacy_test_panic returned NULL');
-      const envelope = JSON.parse(text) as { success: true } | LegacyFailureJson;
-      if (!envelope.success) throw fromLegacyFailure(envelope);
+      if (panic(message) !== -1) return;
+      const text = lastError();
+      throw text === null ? new TaskerError('INTERNAL', 'legacy_test_panic failed without a last error') : fromLastError(text);
     };
   }
   const addon = createRequire(import.meta.url)(libraryPath) as { testPanic(message: string): void };
@@ -58,7 +56,9 @@ function hookFor(backend: BackendName, libraryPath: string): (message: string) =
     try {
       addon.testPanic(message);
     } catch (error) {
-      throw fromNapiThrown(error);
+      // The addon's own errors carry `.code` and the core's message (docs/napi-surface.md, 1).
+      const { code, message: text } = error as { code?: unknown; message?: unknown };
+      throw fromLastError(JSON.stringify({ code, message: text }));
     }
   };
 }
@@ -79,7 +79,7 @@ function caught(run: () => void): PanicError {
 }
 
 function snapshot(ffi: TaskerFfi): string {
-  const list = ffi.clientListTasks({ perPage: 100 });
+  const list = ffi.clientListTasks({ limit: 100 });
   return JSON.stringify({ list, steps: list.tasks.map((t) => ffi.clientListTaskSteps(t.task_uuid)), metrics: ffi.getFfiDispatchMetrics(), status: ffi.getWorkerStatus() });
 }
 
@@ -99,7 +99,8 @@ childMain(({ backend, libraryPath, repeat }: { backend: BackendName; libraryPath
 
   const version = ffi.getVersion().length > 0;
   const completed = ffi.completeStepEvent(inFlight.eventId, stepResult(inFlight.stepUuid));
-  const created = ffi.clientCreateTask(orderRequest({ context: { order_id: 2, items: [] } })).status === 'pending';
+  // A created task has its first step enqueued at once (the engine orchestrates synchronously).
+  const created = ffi.clientCreateTask(orderRequest({ context: { order_id: 2, items: [] } })).status === 'steps_in_process';
   const listed = ffi.clientListTasks().pagination.total_count;
 
   let internal = 0;
@@ -121,6 +122,6 @@ childMain(({ backend, libraryPath, repeat }: { backend: BackendName; libraryPath
     repeated: { count: repeat, internal },
     beforeBootstrap,
     bootstrapAfter,
-    liveStrings: ffi instanceof KoffiBackend ? ffi.liveStrings() : null,
+    liveStrings: liveStrings(ffi),
   };
 });

@@ -9,21 +9,20 @@
  */
 import { createRequire } from 'node:module';
 
-import koffi from 'koffi';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { fromNapiThrown } from '../../src/backends/error-mapping.js';
+import { requireKoffi } from '../../src/backends/legacy-library.js';
 import { resolveLegacyLibrary, resolveNapiModule } from '../../src/backends/locate.js';
 import type { BackendName } from '../../src/index.js';
 import type { PanicRun } from './panic-child.js';
-import { buildTestHooks, describeFailure, here, runInChild, TEST_BACKENDS, testHooksLibrary } from './support.js';
+import { describeFailure, here, requireTestHooks, runInChild, TEST_BACKENDS, testHooksLibrary } from './support.js';
 
 const PANIC_MESSAGE = 'Internal error: panic in core: deliberate test panic: boom';
 const REPEAT = 200;
 const runs = new Map<BackendName, PanicRun>();
 
 beforeAll(async () => {
-  buildTestHooks();
+  requireTestHooks(TEST_BACKENDS);
   await Promise.all(
     TEST_BACKENDS.map(async (backend) => {
       const outcome = await runInChild<PanicRun>(
@@ -73,7 +72,7 @@ describe('panics: both bridges agree', () => {
 
 describe('the product builds carry no working hook', () => {
   it.runIf(TEST_BACKENDS.includes('koffi'))('the product legacy library does not export legacy_test_panic', () => {
-    const lib = koffi.load(resolveLegacyLibrary());
+    const lib = requireKoffi().load(resolveLegacyLibrary());
     expect(() => lib.func('void *legacy_test_panic(const char *message)')).toThrow(/legacy_test_panic/);
   });
 
@@ -83,7 +82,7 @@ describe('the product builds carry no working hook', () => {
     try {
       addon.testPanic('boom');
     } catch (e) {
-      error = fromNapiThrown(e);
+      error = e;
     }
     expect(error).toMatchObject({ code: 'INVALID_STATE', message: 'Invalid state: testPanic needs an addon built with --features test-hooks' });
   });

@@ -60,7 +60,6 @@ describe.each(TEST_BACKENDS)('%s: the soak workload, run small', (backend) => {
     const r = result();
     expect(r.liveStringsEnd).toBe(0);
     expect(r.liveStringsMax).toBe(0);
-    expect(r.stringsFreed).toBeGreaterThan(r.calls / 2);
     expect(judgeWorkload(r)).toEqual({ pass: true, reasons: [] });
   });
 });

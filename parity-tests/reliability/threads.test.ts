@@ -46,7 +46,7 @@ describe(`${THREADS} worker_threads creating, polling and completing at once`, (
       completedTrue: steps,
       completedFalse: 0,
       tasksComplete: THREADS * TASKS_PER_THREAD,
-      metrics: { completedCount: steps, inFlightCount: 0, pendingCount: 0, failedCount: 0 },
+      metrics: { stepsComplete: steps, pendingCount: 0 },
       exactlyOnce: true,
     });
   });

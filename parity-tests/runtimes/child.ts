@@ -5,7 +5,7 @@
  *   bun parity-tests/runtimes/child.ts --backend napi --entry src
  *   deno run --allow-ffi --allow-read --allow-env [--sloppy-imports] parity-tests/runtimes/child.ts …
  *
- * `--entry dist` imports the built package (dist/src/index.js, what `npm pack` ships);
+ * `--entry dist` imports the built package (dist/index.js, what `npm pack` ships);
  * `--entry src` imports the TypeScript sources (src/index.ts; Bun and Deno run them as they are).
  *
  * It talks to the orchestrator (scripts/runtime-smoke.mjs) through lines on stdout that start with
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
     },
   });
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const entryFile = values.entry === 'src' ? path.join(root, 'src', 'index.ts') : path.join(root, 'dist', 'src', 'index.js');
+  const entryFile = values.entry === 'src' ? path.join(root, 'src', 'index.ts') : path.join(root, 'dist', 'index.js');
   const backend = values.backend;
   const options = {
     seed: values.seed === undefined ? DEFAULT_SMOKE_OPTIONS.seed : Number(values.seed),

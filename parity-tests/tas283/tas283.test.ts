@@ -11,20 +11,22 @@ import { beforeAll, describe, expect } from 'vitest';
 
 import { TaskerClient } from '../../src/client.js';
 import type { JsonObject, TaskerFfi } from '../../src/contract.js';
-import { toLegacyTaskRequest } from '../../src/backends/koffi-conversions.js';
 import { KoffiBackend } from '../../src/backends/koffi.js';
 import { NapiBackend } from '../../src/backends/napi.js';
-import { oldClientRequest, reportedColumn, requestedAtEndColumn } from './lab/experiments.js';
+import { oldClientRequest, reportedColumn, requestedAtEndColumn, sentTaskRequestJson } from './lab/experiments.js';
 import { tas283Paths } from './lab/paths.js';
 import { runInChild } from './lab/run-child.js';
 import { TICKET_PATTERN, ensureTas283Builds, matchesTicket } from './lab/repro.js';
 
+/** The same failure through today's contract: the core's message (no symbol prefix), INVALID_REQUEST. */
+const CONTRACT_PATTERN = /^TaskerClientError: Invalid argument: Invalid task request JSON: trailing input at line 1 column (\d+)$/;
+
 beforeAll(() => ensureTas283Builds(), 600_000);
 
-/** The JSON the koffi adapter sends for a TaskerClient request (same conversion, same stringify). */
+/** The JSON the koffi backend sends for a TaskerClient request (same checks, conversion and stringify). */
 function sentJson(context: JsonObject, requestedAt: string): string {
   const { name, namespace = '', version = '', initiator = '', sourceSystem = '', reason = '' } = oldClientRequest();
-  return JSON.stringify(toLegacyTaskRequest({ name, namespace, version, context, initiator, sourceSystem, reason, tags: [], requestedAt }));
+  return sentTaskRequestJson({ name, namespace, version, context, initiator, sourceSystem, reason, tags: [], requestedAt });
 }
 
 function fresh<T extends TaskerFfi>(ffi: T): T {
@@ -48,6 +50,18 @@ describe('TAS-283', () => {
     // The column is where requested_at's value ends: the last key, so one before the closing brace.
     expect(outcome.column).toBe(outcome.requestedAtEndColumn);
     expect(outcome.column).toBe((outcome.requestBytes ?? 0) - 1);
+    // The controls: without the zone designator, or without requested_at, the same flow creates.
+    expect(runInChild({ mechanism: 'naive-timestamp', build: 'historical' }).outcome).toBe('created');
+    expect(runInChild({ mechanism: 'no-timestamp', build: 'historical' }).outcome).toBe('created');
+    // The fixed build accepts the old client's request.
+    expect(runInChild({ mechanism: 'timestamp-with-zone', build: 'fixed' }).outcome).toBe('created');
+  });
+
+  test("today's TaskerClient on the historical build fails by the same mechanism, at the same column", () => {
+    const outcome = runInChild({ mechanism: 'contract-client', build: 'historical' });
+    expect(outcome.error).toMatch(CONTRACT_PATTERN);
+    expect(outcome.column).toBe(outcome.requestedAtEndColumn);
+    expect(runInChild({ mechanism: 'contract-client', build: 'fixed' }).outcome).toBe('created');
   });
 
   test('bytes past the C string are real with koffi but give other texts than the ticket', () => {
@@ -58,7 +72,7 @@ describe('TAS-283', () => {
     // which is why the ticket ("did not help") cannot be this mechanism.
     expect(runInChild({ mechanism: 'reused-longer-buffer', build: 'historical', strategy: 'deserializer_from_str' }).outcome).toBe('created');
     // ...whereas neither attempted fix changes the timestamp failure.
-    for (const strategy of ['deserializer_from_str', 'trim_nul'] as const) {
+    for (const strategy of ['from_str', 'deserializer_from_str', 'trim_nul'] as const) {
       expect(matchesTicket(runInChild({ mechanism: 'timestamp-with-zone', build: 'historical', strategy }))).toBe(true);
     }
   });
@@ -90,7 +104,7 @@ describe('TAS-283', () => {
         } catch (error) {
           message = `${(error as Error).name}: ${(error as Error).message}`;
         }
-        expect(message).toMatch(TICKET_PATTERN);
+        expect(message).toMatch(CONTRACT_PATTERN);
         expect(reportedColumn(message)).toBe(requestedAtEndColumn(sentJson(context, requestedAt)));
       },
     );
@@ -100,7 +114,8 @@ describe('TAS-283', () => {
       ({ context, date }) => {
         fresh(historical);
         const created = oldClient.createTask({ ...oldClientRequest(), context, requestedAt: date.toISOString().replace(/Z$/, '') });
-        expect(created.status).toBe('pending');
+        // Created and orchestrated at once: its first step is enqueued.
+        expect(created.status).toBe('steps_in_process');
       },
     );
   });

@@ -140,12 +140,12 @@ export function renderSoakMarkdown(report: SoakReport): string {
     );
     if (t.failure !== null) out(`\nThe scenario did not complete: ${t.failure}`);
     out();
-    out('| backend | tasks | steps expected | handed out | unique | twice | never | completed (true / false) | tasks complete | metrics completed / in flight | errors | exactly once |');
+    out('| backend | tasks | steps expected | handed out | unique | twice | never | completed (true / false) | tasks complete | steps complete / events pending | errors | exactly once |');
     out('|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---|');
     for (const r of t.perBackend) {
       out(
         `| ${r.backend} | ${r.tasksCreated} | ${r.stepsExpected} | ${r.handedOut} | ${r.uniqueHandedOut} | ${r.duplicates} | ${r.missing} | ` +
-          `${r.completedTrue} / ${r.completedFalse} | ${r.tasksComplete} | ${r.metrics.completedCount} / ${r.metrics.inFlightCount} | ${r.errors.length} | ${r.exactlyOnce ? 'yes' : '**no**'} |`,
+          `${r.completedTrue} / ${r.completedFalse} | ${r.tasksComplete} | ${r.metrics.stepsComplete} / ${r.metrics.pendingCount} | ${r.errors.length} | ${r.exactlyOnce ? 'yes' : '**no**'} |`,
       );
     }
     out();

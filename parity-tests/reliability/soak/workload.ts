@@ -26,11 +26,11 @@
  * that string into JS and never calls `free_rust_string`, the mistake the adapter's disposable type
  * exists to prevent. The live-string check at the end must catch it.
  */
-import koffi from 'koffi';
-
 import type { BackendName, JsonValue, StepEvent, StepExecutionResult, TaskerFfi, TaskRequest } from '../../../src/contract.js';
 import { KoffiBackend } from '../../../src/backends/koffi.js';
+import { requireKoffi } from '../../../src/backends/legacy-library.js';
 import { loadBackend } from '../../../src/select.js';
+import { liveStringsOf } from './strings.js';
 
 export interface WorkloadOptions {
   backend: BackendName;
@@ -108,8 +108,6 @@ export interface WorkloadResult {
   liveStringsEnd: number | null;
   /** koffi: the largest live-string count seen at a sample (a call frees its string before returning, so 0). */
   liveStringsMax: number | null;
-  /** koffi: strings the adapter freed through `free_rust_string`. */
-  stringsFreed: number | null;
   /** Cycles that used the deliberately leaking declaration. */
   leakedCalls: number;
   /** Anything unexpected: a task that did not complete, a complete that returned false, … */
@@ -145,7 +143,7 @@ function resultFor(event: StepEvent, cycle: number): StepExecutionResult {
 
 /** The deliberately leaking declaration: `client_get_task` returning plain `const char *`. */
 function leakyGetTask(libraryPath: string): (taskUuid: string) => string | null {
-  const lib = koffi.load(libraryPath);
+  const lib = requireKoffi().load(libraryPath);
   return lib.func('const char * client_get_task(const char *task_uuid)') as (taskUuid: string) => string | null;
 }
 
@@ -207,7 +205,7 @@ export function runWorkload(options: WorkloadOptions): WorkloadResult {
   if (leakEvery > 0 && koffiBackend === undefined) {
     throw new Error('soak: the deliberate leak (leakEvery) needs the koffi backend: napi has no C strings to leak');
   }
-  const libraryPath = (ffi as TaskerFfi & { libraryPath?: string }).libraryPath ?? '';
+  const libraryPath = koffiBackend?.libraryPath ?? '';
   const leaky = leakEvery > 0 ? leakyGetTask(libraryPath) : undefined;
 
   const counts: CallCounts = { create: 0, poll: 0, emptyPoll: 0, complete: 0, get: 0, list: 0, stop: 0, bootstrap: 0 };
@@ -231,7 +229,7 @@ export function runWorkload(options: WorkloadOptions): WorkloadResult {
       heapTotal: memory.heapTotal,
       external: memory.external,
       arrayBuffers: memory.arrayBuffers,
-      liveStrings: koffiBackend === undefined ? null : koffiBackend.liveStrings(),
+      liveStrings: koffiBackend === undefined ? null : liveStringsOf(koffiBackend.libraryPath),
     };
     samples.push(s);
     options.onSample?.(s, { calls: target });
@@ -289,7 +287,7 @@ export function runWorkload(options: WorkloadOptions): WorkloadResult {
       if (got.status !== 'complete') anomaly(`cycle ${cycle}: task ${task.task_uuid} is ${got.status}`);
     }
     counts.get += 1;
-    ffi.clientListTasks({ page: 1, perPage: 10 });
+    ffi.clientListTasks({ limit: 10, offset: 0 });
     counts.list += 1;
     cycle += 1;
   }
@@ -318,9 +316,8 @@ export function runWorkload(options: WorkloadOptions): WorkloadResult {
     rss: growthOf(measured, 'rss'),
     heapUsed: growthOf(measured, 'heapUsed'),
     external: growthOf(measured, 'external'),
-    liveStringsEnd: koffiBackend === undefined ? null : koffiBackend.liveStrings(),
+    liveStringsEnd: koffiBackend === undefined ? null : liveStringsOf(koffiBackend.libraryPath),
     liveStringsMax: live.length === 0 ? null : Math.max(...live),
-    stringsFreed: koffiBackend === undefined ? null : koffiBackend.freedStrings(),
     leakedCalls,
     anomalies,
   };

@@ -5,13 +5,13 @@
  *
  * Nothing here types an error text in: every `error` is what the bridge returned.
  */
-import koffi from 'koffi';
-
 import { TaskerClient, type CreateTaskOptions } from '../../../src/client.js';
-import type { TaskerFfi } from '../../../src/contract.js';
-import { toLegacyTaskRequest } from '../../../src/backends/koffi-conversions.js';
+import type { TaskerFfi, TaskRequest } from '../../../src/contract.js';
 import { KoffiBackend } from '../../../src/backends/koffi.js';
+import { openLegacyLibrary } from '../../../src/backends/legacy-library.js';
 import { NapiBackend } from '../../../src/backends/napi.js';
+import { toWireTaskRequest } from '../../../src/backends/wire.js';
+import { ArgumentChecks } from '../../../src/validate.js';
 import { tas283Paths } from './paths.js';
 
 /** Which build of a bridge: the historical `requested_at: NaiveDateTime` one, or today's. */
@@ -22,9 +22,10 @@ export type ParseStrategy = (typeof PARSE_STRATEGIES)[number];
 
 export const MECHANISMS = {
   'timestamp-with-zone':
-    "the old client's createTask: requested_at = new Date().toISOString() (ends in 'Z'), JSON text through koffi as a JS string",
+    "the old client's createTask through the raw C ABI: requested_at = new Date().toISOString() (ends in 'Z'), the request JSON as a JS string, the envelope's error surfaced as the old client did",
   'naive-timestamp': 'control: the same flow with a requested_at without a zone designator',
   'no-timestamp': 'control: the same request without requested_at (what the passing integration test sent)',
+  'contract-client': "today's TaskerClient (koffi backend) on the same build: it stamps toISOString() too; its error is the contract's (the core's message)",
   'buffer-without-nul':
     'request JSON as a Node Buffer (koffi passes its bytes, no NUL terminator) from a pool dirtied by earlier buffers',
   'reused-longer-buffer': 'request JSON written over a longer earlier request in a reused buffer, without a NUL',
@@ -106,24 +107,34 @@ function bootstrapped(ffi: TaskerFfi): TaskerFfi {
   return ffi;
 }
 
-/** The napi bridge as the spike used it: `#[napi(object)]` structs, no JSON text at the boundary. */
+/** The napi bridge of the build (the contract's napi backend over that addon). */
 function spikeNapi(build: Build): NapiBackend {
-  return new NapiBackend({ libraryPath: build === 'historical' ? tas283Paths().napi : undefined, transfer: 'objects' });
+  return new NapiBackend(build === 'historical' ? { libraryPath: tas283Paths().napi } : {});
 }
 
 function koffiBackend(build: Build): KoffiBackend {
   return new KoffiBackend({ libraryPath: build === 'historical' ? tas283Paths().legacy : undefined });
 }
 
-/** What the koffi adapter would send for this request (same conversion, same JSON.stringify). */
-function legacyJson(options: CreateTaskOptions, requestedAt: string | undefined): string {
-  const { name, namespace = 'default', version = '1.0.0', context = {}, initiator = '', sourceSystem = '', reason = '' } = options;
-  return JSON.stringify(
-    toLegacyTaskRequest({ name, namespace, version, context, initiator, sourceSystem, reason, tags: [], requestedAt }),
-  );
+/** The JSON text the backends send for `request` (the same checks, conversion and JSON.stringify). */
+export function sentTaskRequestJson(request: TaskRequest): string {
+  return JSON.stringify(toWireTaskRequest(new ArgumentChecks().taskRequest(request)));
 }
 
-function viaOldClient(spec: ExperimentSpec, requestedAt: string | undefined): ExperimentOutcome {
+/** What the old client sends for these options (its defaults, as `TaskerClient.createTask`). */
+function legacyJson(options: CreateTaskOptions, requestedAt: string | undefined): string {
+  const { name, namespace = 'default', version = '1.0.0', context = {}, initiator = '', sourceSystem = '', reason = '' } = options;
+  return sentTaskRequestJson({ name, namespace, version, context, initiator, sourceSystem, reason, tags: [], ...(requestedAt === undefined ? {} : { requestedAt }) });
+}
+
+/** The old client's flow, below the contract: its JSON, `client_create_task`, the envelope. */
+function viaRawAbi(spec: ExperimentSpec, requestedAt: string | undefined): ExperimentOutcome {
+  const create = rawCreateTask(spec.build);
+  const json = legacyJson(oldClientRequest(spec.contextPadding), requestedAt);
+  return envelopeOutcome(spec, json, create(json));
+}
+
+function viaContractClient(spec: ExperimentSpec, requestedAt: string | undefined): ExperimentOutcome {
   const ffi = bootstrapped(koffiBackend(spec.build));
   const client = new TaskerClient(ffi);
   const options = { ...oldClientRequest(spec.contextPadding), requestedAt };
@@ -154,20 +165,19 @@ function attempt(spec: ExperimentSpec, bridge: 'koffi' | 'napi', json: string | 
  * these declare `client_create_task` on their own, as a caller that reused buffers would have.
  */
 function rawCreateTask(build: Build): (request: Buffer | string) => string {
-  const lib = koffi.load(build === 'historical' ? tas283Paths().legacy : new KoffiBackend().libraryPath);
-  const free = lib.func('void free_rust_string(void *)');
-  const RustString = koffi.disposable('Tas283RustString', 'char *', free);
-  const bootstrap = lib.func('bootstrap_worker', RustString, ['const char *']);
+  const lib = openLegacyLibrary(build === 'historical' ? tas283Paths().legacy : new KoffiBackend().libraryPath);
+  const bootstrap = lib.func<(config: string) => string>('RustString bootstrap_worker(const char *config_json)');
   bootstrap(JSON.stringify({ seed: 283 }));
-  const create = lib.func('client_create_task', RustString, ['const char *']);
-  return (request) => create(request) as string;
+  const create = lib.func<(request: Buffer | string) => string>('RustString client_create_task(const char *request_json)');
+  return (request) => create(request);
 }
 
 function envelopeOutcome(spec: ExperimentSpec, json: string, envelope: string): ExperimentOutcome {
   return attempt(spec, 'koffi', json, () => {
     const parsed = JSON.parse(envelope) as { success: boolean; error?: string };
-    // As the old client surfaced it (TaskerClientError: client_create_task failed: …).
-    if (!parsed.success) throw Object.assign(new Error(`client_create_task failed: ${parsed.error}`), { name: 'TaskerClientError' });
+    // As the old client surfaced it: a TaskerClientError with the envelope's error verbatim (the
+    // bridge's own failures carry `client_create_task failed: …` in the envelope).
+    if (!parsed.success) throw Object.assign(new Error(String(parsed.error)), { name: 'TaskerClientError' });
   });
 }
 
@@ -175,16 +185,13 @@ export function runExperiment(spec: ExperimentSpec): ExperimentOutcome {
   if (spec.strategy !== undefined) process.env.TASKER_TAS283_PARSE = spec.strategy;
   switch (spec.mechanism) {
     case 'timestamp-with-zone':
-      return viaOldClient(spec, undefined);
+      return viaRawAbi(spec, new Date().toISOString());
     case 'naive-timestamp':
-      return viaOldClient(spec, new Date().toISOString().replace(/Z$/, ''));
-    case 'no-timestamp': {
-      const ffi = bootstrapped(koffiBackend(spec.build));
-      const options = oldClientRequest(spec.contextPadding);
-      const { name, namespace = 'default', version = '1.0.0', context = {}, initiator = '', sourceSystem = '', reason = '' } = options;
-      const request = { name, namespace, version, context, initiator, sourceSystem, reason, tags: [] };
-      return attempt(spec, 'koffi', legacyJson(options, undefined), () => ffi.clientCreateTask(request));
-    }
+      return viaRawAbi(spec, new Date().toISOString().replace(/Z$/, ''));
+    case 'no-timestamp':
+      return viaRawAbi(spec, undefined);
+    case 'contract-client':
+      return viaContractClient(spec, undefined);
     case 'buffer-without-nul': {
       const create = rawCreateTask(spec.build);
       const json = legacyJson(oldClientRequest(spec.contextPadding), undefined);
