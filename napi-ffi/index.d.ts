@@ -155,28 +155,28 @@ export declare function isWorkerRunningJson(): number
  */
 export declare function lastErrorJson(): string | null
 
-export declare function logDebug(message: string, fields?: LogFields | undefined | null): void
+export declare function logDebug(message: string, fields?: Record<string, any> | undefined | null): void
 
 /** `log_debug` of the C ABI, as text. */
 export declare function logDebugJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
 
 /** Written to stdout after bootstrap when the level passes; dropped before. */
-export declare function logError(message: string, fields?: LogFields | undefined | null): void
+export declare function logError(message: string, fields?: Record<string, any> | undefined | null): void
 
 /** `log_error` of the C ABI, as text. */
 export declare function logErrorJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
 
-export declare function logInfo(message: string, fields?: LogFields | undefined | null): void
+export declare function logInfo(message: string, fields?: Record<string, any> | undefined | null): void
 
 /** `log_info` of the C ABI, as text. */
 export declare function logInfoJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
 
-export declare function logTrace(message: string, fields?: LogFields | undefined | null): void
+export declare function logTrace(message: string, fields?: Record<string, any> | undefined | null): void
 
 /** `log_trace` of the C ABI, as text. */
 export declare function logTraceJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
 
-export declare function logWarn(message: string, fields?: LogFields | undefined | null): void
+export declare function logWarn(message: string, fields?: Record<string, any> | undefined | null): void
 
 /** `log_warn` of the C ABI, as text. */
 export declare function logWarnJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number

@@ -14,7 +14,10 @@ mod error;
 pub mod json;
 mod types;
 
+use std::collections::HashMap;
+
 use napi_derive::napi;
+use serde_json::Value;
 use tasker_core::api;
 use tasker_core::model::LogLevel;
 
@@ -160,7 +163,7 @@ pub fn client_health_check() -> Result<NapiClientResult> {
     call(|| conv::client_result(api::client_health_check()))
 }
 
-fn log(level: LogLevel, message: &str, fields: Option<LogFields>) {
+fn log(level: LogLevel, message: &str, fields: Option<HashMap<String, Value>>) {
     let fields = fields.map(|f| f.into_iter().collect::<serde_json::Map<_, _>>());
     // Never throws: a panic while formatting a line is swallowed, as a log call must not fail.
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -170,27 +173,27 @@ fn log(level: LogLevel, message: &str, fields: Option<LogFields>) {
 
 /// Written to stdout after bootstrap when the level passes; dropped before.
 #[napi]
-pub fn log_error(message: String, fields: Option<LogFields>) {
+pub fn log_error(message: String, fields: Option<HashMap<String, Value>>) {
     log(LogLevel::Error, &message, fields)
 }
 
 #[napi]
-pub fn log_warn(message: String, fields: Option<LogFields>) {
+pub fn log_warn(message: String, fields: Option<HashMap<String, Value>>) {
     log(LogLevel::Warn, &message, fields)
 }
 
 #[napi]
-pub fn log_info(message: String, fields: Option<LogFields>) {
+pub fn log_info(message: String, fields: Option<HashMap<String, Value>>) {
     log(LogLevel::Info, &message, fields)
 }
 
 #[napi]
-pub fn log_debug(message: String, fields: Option<LogFields>) {
+pub fn log_debug(message: String, fields: Option<HashMap<String, Value>>) {
     log(LogLevel::Debug, &message, fields)
 }
 
 #[napi]
-pub fn log_trace(message: String, fields: Option<LogFields>) {
+pub fn log_trace(message: String, fields: Option<HashMap<String, Value>>) {
     log(LogLevel::Trace, &message, fields)
 }
 

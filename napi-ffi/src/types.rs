@@ -3,7 +3,7 @@
 //! (napi-rs sets only `Some` fields), as in tasker's addon; `serde_json::Value` is `any`.
 //! `BootstrapConfig` also has our optional keys.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use napi_derive::napi;
 use serde_json::Value;
@@ -271,6 +271,3 @@ pub struct NapiWorkflowStep {
     /// The stored checkpoint record, or in a continuation the yielded data (snake_case keys).
     pub checkpoint: Option<Value>,
 }
-
-/// `log*` fields.
-pub type LogFields = HashMap<String, Value>;
