@@ -40,7 +40,7 @@ export const QUICK: BenchSettings = {
   warmupIterations: 3,
   targetSampleMs: 0.02,
   coreBudgetMs: 40,
-  rounds: 3,
+  rounds: 4,
 };
 export const FULL: BenchSettings = {
   time: 1000,
@@ -49,7 +49,8 @@ export const FULL: BenchSettings = {
   warmupIterations: 16,
   targetSampleMs: 0.02,
   coreBudgetMs: 300,
-  rounds: 5,
+  // The ratio intervals resample rounds: ten give a usable 95% interval.
+  rounds: 10,
 };
 /** For tests: as little as still gives statistics. */
 export const TINY: BenchSettings = {
@@ -93,6 +94,11 @@ export interface TaskRecord {
   rme: number | null;
   /** Benches the samples come from. */
   rounds: number;
+  /**
+   * The median of each round, in round order. Rounds of one scenario interleave its subjects, so
+   * round i of napi and round i of koffi ran under the same machine load: ratios pair them.
+   */
+  roundMediansNs: number[];
 }
 
 const MAX_BATCH = 1000;
@@ -209,18 +215,21 @@ export function taskRecord(tasks: Task | Task[], subject: Subject, batch: number
   const list = Array.isArray(tasks) ? tasks : [tasks];
   const base = { name: subject.name, subject: subject.subject, kind: subject.kind, batch: subject.batch ? batch : 1, rounds: list.length };
   const samples: number[] = [];
+  const roundMediansNs: number[] = [];
   for (const task of list) {
     const result = task.result;
     if (result.state === 'completed' || result.state === 'aborted-with-statistics') {
       const retained = result.latency.samples;
-      if (retained !== undefined) samples.push(...retained);
-      else samples.push(result.latency.p50); // samples not retained: the median stands in
+      const round = retained ?? [result.latency.p50]; // samples not retained: the median stands in
+      samples.push(...round);
+      const median = statistics(round).medianNs;
+      if (median !== null) roundMediansNs.push(median);
       continue;
     }
     const error = result.state === 'errored' ? (result.error?.message ?? String(result.error)) : undefined;
-    return { ...base, state: result.state, ...(error === undefined ? {} : { error }), ...statistics([]) };
+    return { ...base, state: result.state, ...(error === undefined ? {} : { error }), ...statistics([]), roundMediansNs: [] };
   }
-  return { ...base, state: 'completed', ...statistics(samples) };
+  return { ...base, state: 'completed', ...statistics(samples), roundMediansNs };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { CoreTiming } from './core-floor.js';
 import type { WorkerThroughput } from './e2e.js';
+import type { RatioInterval } from './analysis.js';
 import type { BenchSettings, TaskRecord } from './harness.js';
 
 export const BENCH_SCHEMA = 'tasker-ffi-bench/1';
@@ -48,6 +49,8 @@ export type TargetStatus = 'met' | 'not met' | 'not measured';
 export interface TargetRow {
   label: string;
   value: number | null;
+  /** The ratio with its 95% interval, where the row is a koffi/napi ratio. */
+  interval?: RatioInterval | null;
   /** How `value` reads (`x` for ratios, `slope`, …). */
   unit: string;
   threshold: string;

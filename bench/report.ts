@@ -1,12 +1,14 @@
 /**
  * Writes `reports/bench.json` (raw statistics), `reports/bench.md` (tables and verdicts for
- * people) and `reports/bench.svg` (latency against payload size, log-log, per operation; drawn
- * with vega-lite, rendered headless by vega's SVG renderer).
+ * people), `reports/bench.svg` + `bench.png` (the question: koffi/napi per operation and payload
+ * size with its 95% interval, a line at 1) and `reports/bench-latency.svg` (latency against
+ * payload size, log-log, per operation). Drawn with vega-lite, rendered headless by vega's SVG
+ * renderer; the PNG is the SVG rasterized by resvg.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { median, record, speedup } from './analysis.js';
+import { formatInterval, median, ratioInterval, record } from './analysis.js';
 import { BENCH_SCHEMA, type BenchReport, type ScenarioResult } from './model.js';
 
 export function formatNs(ns: number | null | undefined): string {
@@ -16,7 +18,6 @@ export function formatNs(ns: number | null | undefined): string {
   return `${(ns / 1_000_000).toFixed(ns < 10_000_000 ? 2 : 1)} ms`;
 }
 
-const ratio = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}x`);
 const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `±${x.toFixed(1)}%`);
 
 function coreNs(s: ScenarioResult): number | null {
@@ -48,7 +49,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
     '# Benchmarks: napi vs koffi over one core',
     '',
     `Generated ${report.generatedAt} by \`tasker-ffi bench\` (${report.mode} mode, ${(report.durationMs / 1000).toFixed(0)} s). ` +
-      'Raw statistics: [bench.json](bench.json); chart: [bench.svg](bench.svg); method: [docs/benchmarks.md](../docs/benchmarks.md).',
+      'Raw statistics: [bench.json](bench.json); charts: [bench.svg](bench.svg) ([PNG](bench.png)): koffi/napi with intervals, [bench-latency.svg](bench-latency.svg): latency by payload size; method: [docs/benchmarks.md](../docs/benchmarks.md).',
     '',
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.os} ${machine.arch}, ${machine.totalMemoryGiB} GiB; ` +
       `Node ${machine.node} (V8 ${machine.v8}); load average at the end ${machine.loadAverage.join(' / ')}. ` +
@@ -57,8 +58,10 @@ export function renderBenchMarkdown(report: BenchReport): string {
         .map(([k, v]) => `${k.replace(/^(crate|npm):/, '')} ${v}`)
         .join(', ')}.`,
     '',
-    'All times are per call, medians unless said otherwise. koffi/napi > 1 means napi is faster. ' +
-      'Both backends run in one process, in one tinybench `Bench` per scenario, warmed up, in alternating order.',
+    'All times are per call, medians unless said otherwise. koffi/napi > 1 means napi is faster; the bracket is its 95% ' +
+      'interval (a bootstrap over the interleaved rounds), and a ratio whose interval contains 1 is a tie. ' +
+      `Both backends run in one process, in one tinybench \`Bench\` per scenario and round (${report.settings.rounds} rounds), warmed up, in rotating order.` +
+      (report.mode === 'full' ? '' : ' **This is a quick run: a smoke, not a verdict** (targets are judged on `npm run bench -- --full`).'),
     '',
     '## Verdicts',
     '',
@@ -92,16 +95,17 @@ export function renderBenchMarkdown(report: BenchReport): string {
     '',
     '## Operations',
     '',
-    '| operation | payload | napi median | napi p99 | napi rme | koffi median | koffi p99 | koffi rme | koffi/napi | napi − core | koffi − core | core | JSON floor | contract |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| operation | payload | napi median | napi p99 | napi rme | koffi median | koffi p99 | koffi rme | koffi/napi [95%] | napi is | napi − core | koffi − core | core | JSON floor | contract |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const s of report.scenarios) {
     const n = record(s.records, 'napi');
     const k = record(s.records, 'koffi');
     const cn = coreNs(s);
     const over = (x: number | null | undefined, c: number | null) => (x === null || x === undefined || c === null ? '–' : formatNs(x - c));
+    const r = ratioInterval(s.records);
     push(
-      `| ${s.op} | ${s.payload} | ${cell(s, 'napi')} | ${formatNs(n?.p99Ns)} | ${pct(n?.rme)} | ${cell(s, 'koffi')} | ${formatNs(k?.p99Ns)} | ${pct(k?.rme)} | ${ratio(speedup(s))} | ${over(n?.medianNs, cn)} | ${over(k?.medianNs, cn)} | ${coreCell(cn)} | ${cell(s, 'js')} | ${cell(s, 'contract')} |`,
+      `| ${s.op} | ${s.payload} | ${cell(s, 'napi')} | ${formatNs(n?.p99Ns)} | ${pct(n?.rme)} | ${cell(s, 'koffi')} | ${formatNs(k?.p99Ns)} | ${pct(k?.rme)} | ${formatInterval(r)} | ${r?.verdict ?? '–'} | ${over(n?.medianNs, cn)} | ${over(k?.medianNs, cn)} | ${coreCell(cn)} | ${cell(s, 'js')} | ${cell(s, 'contract')} |`,
     );
   }
   const napiNoop = noop('napi');
@@ -182,7 +186,55 @@ export function chartRows(report: BenchReport): { op: string; subject: string; b
   return rows;
 }
 
-/** The vega-lite spec of bench.svg. */
+/** The ratio chart's data: koffi/napi with its interval per (operation, payload). */
+export function ratioRows(report: BenchReport): { op: string; payload: string; ratio: number; low: number | null; high: number | null; verdict: string }[] {
+  const rows = [];
+  for (const s of report.scenarios) {
+    const r = ratioInterval(s.records);
+    if (r === null) continue;
+    rows.push({ op: s.op, payload: s.payload, ratio: r.point, low: r.low, high: r.high, verdict: r.verdict });
+  }
+  return rows;
+}
+
+/** The vega-lite spec of bench.svg: is napi faster, per operation and payload, with intervals. */
+export function ratioChartSpec(report: BenchReport): Record<string, unknown> {
+  const rows = ratioRows(report).map((r) => ({ ...r, label: `${r.op} [${r.payload}]` }));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: 'koffi / napi per call (> 1: napi is faster), median with 95% interval',
+      subtitle: `${report.machine.cpuModel}, Node ${report.machine.node}, ${report.mode} run ${report.generatedAt.slice(0, 10)}${report.mode === 'full' ? '' : ' (quick: a smoke)'}`,
+    },
+    width: 520,
+    height: { step: 14 },
+    layer: [
+      { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#888', strokeDash: [4, 3] }, encoding: { x: { field: 'one', type: 'quantitative' } } },
+      {
+        data: { values: rows.filter((r) => r.low !== null && r.high !== null) },
+        mark: { type: 'rule' },
+        encoding: {
+          y: { field: 'label', type: 'nominal', sort: null, title: null },
+          x: { field: 'low', type: 'quantitative' },
+          x2: { field: 'high' },
+          color: { field: 'verdict', type: 'nominal', scale: { domain: ['faster', 'tie', 'slower', 'no interval'], range: ['#2a9d45', '#777', '#c0392b', '#bbb'] }, title: 'napi is' },
+        },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'point', filled: true },
+        encoding: {
+          y: { field: 'label', type: 'nominal', sort: null, title: null },
+          x: { field: 'ratio', type: 'quantitative', scale: { type: 'log' }, title: 'koffi / napi (log scale)' },
+          color: { field: 'verdict', type: 'nominal', title: 'napi is' },
+          tooltip: [{ field: 'label' }, { field: 'ratio', format: '.2f' }, { field: 'low', format: '.2f' }, { field: 'high', format: '.2f' }],
+        },
+      },
+    ],
+  };
+}
+
+/** The vega-lite spec of bench-latency.svg. */
 export function chartSpec(report: BenchReport): Record<string, unknown> {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -213,11 +265,10 @@ export function chartSpec(report: BenchReport): Record<string, unknown> {
   };
 }
 
-/** bench.svg, rendered headless (no canvas needed). */
-export async function renderBenchSvg(report: BenchReport): Promise<string> {
+async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   const vega = await import('vega');
   const vegaLite = await import('vega-lite');
-  const compiled = vegaLite.compile(chartSpec(report) as unknown as Parameters<typeof vegaLite.compile>[0]);
+  const compiled = vegaLite.compile(spec as unknown as Parameters<typeof vegaLite.compile>[0]);
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -226,19 +277,48 @@ export async function renderBenchSvg(report: BenchReport): Promise<string> {
   }
 }
 
+/** bench.svg (the ratio chart), rendered headless (no canvas needed). */
+export function renderBenchSvg(report: BenchReport): Promise<string> {
+  return renderSvg(ratioChartSpec(report));
+}
+
+/** bench-latency.svg (latency against payload size). */
+export function renderLatencySvg(report: BenchReport): Promise<string> {
+  return renderSvg(chartSpec(report));
+}
+
+/** The SVG rasterized (white background, twice the size for screens). */
+export async function svgToPng(svg: string): Promise<Uint8Array> {
+  const { Resvg } = await import('@resvg/resvg-js');
+  const png = new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render().asPng();
+  // A plain copy: resvg's Buffer type and this TypeScript's ArrayBufferView disagree on generics.
+  return new Uint8Array(png);
+}
+
 export interface WrittenFiles {
   json: string;
   md: string;
   svg: string;
+  png: string;
+  latencySvg: string;
 }
 
-/** Writes bench.json, bench.md and bench.svg into `dir`. */
+/** Writes bench.json, bench.md, bench.svg, bench.png and bench-latency.svg into `dir`. */
 export async function writeBenchReports(report: BenchReport, dir: string): Promise<WrittenFiles> {
   mkdirSync(dir, { recursive: true });
-  const files = { json: path.join(dir, 'bench.json'), md: path.join(dir, 'bench.md'), svg: path.join(dir, 'bench.svg') };
+  const files = {
+    json: path.join(dir, 'bench.json'),
+    md: path.join(dir, 'bench.md'),
+    svg: path.join(dir, 'bench.svg'),
+    png: path.join(dir, 'bench.png'),
+    latencySvg: path.join(dir, 'bench-latency.svg'),
+  };
   writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(files.md, renderBenchMarkdown(report));
-  writeFileSync(files.svg, await renderBenchSvg(report));
+  const svg = await renderBenchSvg(report);
+  writeFileSync(files.svg, svg);
+  writeFileSync(files.png, await svgToPng(svg));
+  writeFileSync(files.latencySvg, await renderLatencySvg(report));
   return files;
 }
 

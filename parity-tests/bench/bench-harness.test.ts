@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { logLogSlope } from '../../bench/analysis.js';
+import { logLogSlope, ratioInterval } from '../../bench/analysis.js';
 import { BENCH_SCHEMA, type BenchReport } from '../../bench/model.js';
 import { PAYLOAD_SIZES } from '../../bench/payloads.js';
 import { allScenarios, scenarioName } from '../../bench/scenarios.js';
@@ -64,8 +64,8 @@ describe('benchmark harness (tiny run)', () => {
     expect(report.worker.map((w) => w.subject)).toEqual(['napi', 'koffi']);
     expect(report.analysis.targets.map((t) => t.id)).toEqual([
       'napi-not-slower',
-      'small-structured-2x',
-      'trivial-near-noop',
+      'small-structured-1.5x',
+      'napi-near-floor',
       'linear-growth',
       'napi-transfer',
     ]);
@@ -102,6 +102,28 @@ describe('benchmark harness (tiny run)', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg).toContain('clientCreateTask');
+    expect(readFileSync(files.latencySvg, 'utf8')).toContain('clientCreateTask');
+    // A PNG: its 8-byte signature.
+    expect([...readFileSync(files.png).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+
+  test('a ratio is faster or slower only when its interval excludes 1', () => {
+    const rec = (subject: string, roundMediansNs: number[]) => ({
+      name: subject, subject, kind: 'backend' as const, state: 'completed', batch: 1, samples: roundMediansNs.length,
+      medianNs: [...roundMediansNs].sort((a, b) => a - b)[Math.floor(roundMediansNs.length / 2)] ?? null,
+      p99Ns: null, meanNs: null, minNs: null, maxNs: null, sdNs: null, rme: null, rounds: roundMediansNs.length, roundMediansNs,
+    });
+    // koffi twice as slow in every round: faster, with a tight interval around 2.
+    const clear = ratioInterval([rec('koffi', [200, 210, 190, 205, 200, 198]), rec('napi', [100, 105, 95, 102, 100, 99])]);
+    expect(clear?.verdict).toBe('faster');
+    expect(clear?.low).toBeGreaterThan(1.8);
+    // Rounds that disagree (napi faster in some, slower in others): a tie, whatever the point says.
+    const noisy = ratioInterval([rec('koffi', [110, 90, 130, 80, 120, 95]), rec('napi', [100, 100, 100, 100, 100, 100])]);
+    expect(noisy?.verdict).toBe('tie');
+    expect(noisy?.low).toBeLessThan(1);
+    expect(noisy?.high).toBeGreaterThan(1);
+    // One round: no interval, so no verdict either way.
+    expect(ratioInterval([rec('koffi', [200]), rec('napi', [100])])?.verdict).toBe('no interval');
   });
 
   test('the cutover report says NO-GO while an input is missing, and names it', () => {

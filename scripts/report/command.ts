@@ -3,12 +3,11 @@
  * bench.md and bench.svg from it (if there is one) and writes reports/CUTOVER.md from the latest results of every
  * suite.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { packageRoot } from '../../src/backends/locate.js';
 import { analyze } from '../../bench/analysis.js';
-import { readBenchReport, renderBenchMarkdown, renderBenchSvg } from '../../bench/report.js';
+import { readBenchReport, writeBenchReports } from '../../bench/report.js';
 import { writeCutover } from './cutover.js';
 
 export async function reportCommand(options: { out?: string; check?: boolean }): Promise<number> {
@@ -18,10 +17,8 @@ export async function reportCommand(options: { out?: string; check?: boolean }):
   if (bench !== null) {
     // The targets are judged again with this version's rules; the measurements are kept as they are.
     bench.analysis = analyze(bench);
-    writeFileSync(path.join(dir, 'bench.json'), `${JSON.stringify(bench, null, 2)}\n`);
-    writeFileSync(path.join(dir, 'bench.md'), renderBenchMarkdown(bench));
-    writeFileSync(path.join(dir, 'bench.svg'), await renderBenchSvg(bench));
-    process.stdout.write(`wrote ${rel(path.join(dir, 'bench.md'))}, ${rel(path.join(dir, 'bench.svg'))} (from bench.json, judged again)\n`);
+    const files = await writeBenchReports(bench, dir);
+    process.stdout.write(`wrote ${[files.md, files.svg, files.png, files.latencySvg].map(rel).join(', ')} (from bench.json, judged again)\n`);
   }
   const { cutover, file } = writeCutover(dir);
   for (const c of cutover.criteria) process.stdout.write(`  ${c.status.padEnd(12)} ${c.id}: ${c.figure}\n`);
