@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 
 import type { JsonObject, TaskRequest } from '../../src/contract.js';
+import { STEP_TYPE_TEMPLATES } from '../fixtures.js';
 import { anyContext, anyValue, finiteNumber, jsonObject, UNSAFE_INTEGERS } from './values.js';
 import { anyString, acceptableString, stringWithLoneSurrogate, stringWithNul, unicodeString } from './strings.js';
 
@@ -47,8 +48,9 @@ export const wrongType: fc.Arbitrary<unknown> = fc.oneof(
 // Integer fields (u32, i32, i64 on the Rust side)
 // ---------------------------------------------------------------------------------------------
 
-export type IntegerKind = 'u32' | 'i32' | 'i64';
+export type IntegerKind = 'u16' | 'u32' | 'i32' | 'i64';
 const RANGES: Record<IntegerKind, [number, number]> = {
+  u16: [0, 0xffff],
   u32: [0, 0xffff_ffff],
   i32: [-0x8000_0000, 0x7fff_ffff],
   i64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
@@ -130,12 +132,63 @@ export function resolveId(ref: IdRef, ids: Record<EntityKind, readonly string[]>
 // ---------------------------------------------------------------------------------------------
 
 /** The shipped templates: `[namespace, name, version]`. */
-export const TEMPLATES = [
+export const SHIPPED_TEMPLATES = [
   ['ecommerce', 'order_processing', '1.0.0'],
   ['analytics', 'report', '1.0.0'],
   ['batch', 'import', '1.0.0'],
 ] as const;
+
+/** The step-type fixtures (namespace `fixtures`): batches, a decision, a checkpointed worker, events, a deep DAG. */
+export const FIXTURE_TEMPLATES = [
+  ['fixtures', 'fanout', '1.0.0'],
+  ['fixtures', 'routing', '1.0.0'],
+  ['fixtures', 'checkpointed', '1.0.0'],
+  ['fixtures', 'events', '1.0.0'],
+  ['fixtures', 'deep', '1.0.0'],
+] as const;
+
+/** The folder of the fixture templates, relative to the package root (a scenario bootstraps with it). */
+export const FIXTURE_TEMPLATE_FOLDER = STEP_TYPE_TEMPLATES;
+
+/** Every template a scenario may create a task of: `[2]` is `batch/import` (its worker may checkpoint). */
+export const TEMPLATES = [...SHIPPED_TEMPLATES, ...FIXTURE_TEMPLATES] as const;
 export type TemplateRef = (typeof TEMPLATES)[number];
+
+/** Batchable template steps and the batch-worker template their outcome names. */
+export const BATCHABLE_STEPS: Readonly<Record<string, string>> = { prepare_import: 'import_rows', plan: 'count_slice', size_up: 'chew' };
+/** Batch-worker template steps: the only steps allowed to checkpoint-yield. */
+export const BATCH_WORKER_STEPS: readonly string[] = Object.values(BATCHABLE_STEPS);
+/** Decision template steps and the branches their outcome may name. */
+export const DECISION_STEPS: Readonly<Record<string, readonly string[]>> = { choose: ['fast_lane', 'slow_lane'] };
+
+/**
+ * The result a handler of template step `step` returns on success: what the engine acts on (a
+ * batchable's `batch_processing_outcome`, a decision's `decision_point_outcome`, the events
+ * template's schema-checked `member_id`), plus a marker of the attempt.
+ */
+export function successOutput(step: string, attempt: number, choice: { batches: number; branches: readonly string[] }): JsonObject {
+  const base: JsonObject = { step, attempt };
+  const worker = BATCHABLE_STEPS[step];
+  if (worker !== undefined) {
+    if (choice.batches === 0) return { ...base, batch_processing_outcome: { type: 'no_batches' } };
+    const cursorConfigs = Array.from({ length: choice.batches }, (_, i) => ({
+      batch_id: String(i + 1).padStart(3, '0'),
+      start_cursor: i * 100,
+      end_cursor: (i + 1) * 100,
+      batch_size: 100,
+    }));
+    return {
+      ...base,
+      batch_processing_outcome: { type: 'create_batches', worker_template_name: worker, worker_count: choice.batches, cursor_configs: cursorConfigs, total_items: choice.batches * 100 },
+    };
+  }
+  if (DECISION_STEPS[step] !== undefined) {
+    const names = choice.branches.filter((name) => DECISION_STEPS[step]?.includes(name));
+    return { ...base, decision_point_outcome: names.length === 0 ? { type: 'no_branches' } : { type: 'create_steps', step_names: names } };
+  }
+  if (step === 'sign_up') return { ...base, member_id: `member-${attempt}` };
+  return base;
+}
 
 /** RFC 3339 / ISO 8601 text, valid or not, and non-strings. */
 export const requestedAtInput: fc.Arbitrary<unknown> = fc.oneof(
@@ -245,13 +298,17 @@ export const stepResultInput: fc.Arbitrary<StepResultInput> = fc
         message: fc.oneof({ arbitrary: acceptableString(20), weight: 6 }, { arbitrary: stringFieldInput, weight: 1 }),
         errorType: maybe(stringFieldInput),
         retryable: maybe(fc.boolean()),
-        statusCode: maybe(integerInput('u32')),
+        statusCode: maybe(fc.oneof(fc.constantFrom(400, 404, 500, 503), integerInput('u16'))),
         backtrace: maybe(fc.oneof(fc.array(acceptableString(10), { maxLength: 3 }), wrongType)),
         context: maybe(anyValue({ maxDepth: 2 })),
       }).map(objectOf),
       { missing: 2 },
     ),
-    orchestrationMetadata: maybe(anyValue({ maxDepth: 2 }), { missing: 6 }),
+    // tasker's `orchestration_metadata`: a `Retry-After` header sets the retry delay (backoff_request_seconds).
+    orchestrationMetadata: maybe(
+      fc.oneof(anyValue({ maxDepth: 2 }), fc.constantFrom('1', '30', '100000', 'soon', '-1').map((after) => ({ headers: { 'Retry-After': after } }))),
+      { missing: 6 },
+    ),
     status: fc.oneof(fc.constantFrom('completed', 'failed', 'error', 'COMPLETED', 'done', ''), wrongType),
   })
   .map(({ outcome, stepRef, status, metadataRetryable, error, ...f }) => {
@@ -300,10 +357,11 @@ export const checkpointInput: fc.Arbitrary<CheckpointInput> = fc
 // Bootstrap config, list params, log calls
 // ---------------------------------------------------------------------------------------------
 
-/** Template folders: none, the test fixtures (valid, malformed, cyclic, duplicate), a missing one. */
+/** Template folders (relative to the package root, the suites' cwd): valid, lenient, malformed, cyclic, duplicate, missing. */
 export const TEMPLATE_FOLDERS = [
-  'crates/tasker-core/tests/fixtures/templates/extra',
-  'crates/tasker-core/tests/fixtures/templates/override',
+  FIXTURE_TEMPLATE_FOLDER,
+  'crates/tasker-core/tests/fixtures/templates/lenient',
+  'crates/tasker-core/tests/fixtures/templates/bad_decision',
   'crates/tasker-core/tests/fixtures/templates/malformed',
   'crates/tasker-core/tests/fixtures/templates/cyclic',
   'crates/tasker-core/tests/fixtures/templates/duplicate',
@@ -322,7 +380,7 @@ export const bootstrapConfigInput: fc.Arbitrary<unknown> = fc.oneof(
         clockStart: maybe(fc.oneof(requestedAtInput, fc.constant('2026-01-01T00:00:00Z'))),
         clockTickMs: maybe(integerInput('u32')),
         templatePath: maybe(fc.oneof({ arbitrary: fc.constantFrom(...TEMPLATE_FOLDERS), weight: 4 }, { arbitrary: stringFieldInput, weight: 1 }), { missing: 8 }),
-        namespaces: maybe(fc.oneof(fc.constant([] as string[]), fc.subarray(['ecommerce', 'analytics', 'batch', 'shipping', 'nope'], { minLength: 1 }), fc.array(stringFieldInput, { maxLength: 2 }), wrongType), { missing: 8 }),
+        namespaces: maybe(fc.oneof(fc.constant([] as string[]), fc.subarray(['ecommerce', 'analytics', 'batch', 'fixtures', 'nope'], { minLength: 1 }), fc.array(stringFieldInput, { maxLength: 2 }), wrongType), { missing: 8 }),
         // Only levels that keep the test output quiet ("off", "error"), and invalid ones.
         logLevel: maybe(fc.oneof(fc.constantFrom('off', 'none', '', 'error', 'ERROR', 'loud', 'warning!'), stringFieldInput), { missing: 8 }),
         stepTimeoutMs: maybe(integerInput('u32'), { missing: 8 }),
@@ -335,17 +393,18 @@ export const bootstrapConfigInput: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.constantFrom<unknown>(undefined, null, {}, 'config', 7, []), weight: 1 },
 );
 
-export const TASK_STATUSES = ['pending', 'in_progress', 'complete', 'error', 'cancelled'] as const;
+/** tasker's task states (and a few near misses are added where they are drawn). */
+export const TASK_STATUSES = ['pending', 'initializing', 'enqueuing_steps', 'steps_in_process', 'evaluating_results', 'complete', 'blocked_by_failures', 'cancelled'] as const;
 
 export const listTasksParamsInput: fc.Arbitrary<unknown> = fc.oneof(
   {
     arbitrary: fc
       .record({
-        page: maybe(integerInput('u32')),
-        perPage: maybe(fc.oneof(fc.integer({ min: 0, max: 101 }), integerInput('u32'))),
+        limit: maybe(fc.oneof(fc.integer({ min: 0, max: 101 }), integerInput('i32'))),
+        offset: maybe(fc.oneof(fc.integer({ min: 0, max: 120 }), integerInput('i32'))),
         namespace: maybe(fc.oneof(fc.constantFrom('ecommerce', 'analytics', 'batch', 'nope'), stringFieldInput)),
-        status: maybe(fc.oneof(fc.constantFrom(...TASK_STATUSES, 'PENDING', 'done'), stringFieldInput)),
-        extra: fc.oneof({ arbitrary: fc.constant<Record<string, unknown>>({}), weight: 10 }, { arbitrary: fc.constantFrom<Record<string, unknown>>({ per_page: 1 }, { sort: 'asc' }), weight: 1 }),
+        status: maybe(fc.oneof(fc.constantFrom(...TASK_STATUSES, 'PENDING', 'in_progress', 'done'), stringFieldInput)),
+        extra: fc.oneof({ arbitrary: fc.constant<Record<string, unknown>>({}), weight: 10 }, { arbitrary: fc.constantFrom<Record<string, unknown>>({ per_page: 1 }, { page: 2 }, { sort: 'asc' }), weight: 1 }),
       })
       .map(({ extra, ...fields }) => ({ ...objectOf(fields), ...extra })),
     weight: 12,
@@ -381,6 +440,10 @@ export interface Scenario {
   readonly tasks: readonly { readonly template: TemplateRef; readonly context: JsonObject }[];
   /** Then, this many rounds of "poll one step, and (maybe) finish it". */
   readonly rounds: readonly ('leave' | 'success' | 'retryable' | 'permanent' | 'checkpoint' | 'cancel-task')[];
+  /** Batches a successful batchable step asks for (0: `no_batches`). */
+  readonly batches: number;
+  /** Branches a successful decision step creates. */
+  readonly branches: readonly string[];
 }
 
 export function scenarioInput(options: { worker?: Scenario['worker'][]; maxTasks?: number; context?: fc.Arbitrary<JsonObject> } = {}): fc.Arbitrary<Scenario> {
@@ -393,6 +456,8 @@ export function scenarioInput(options: { worker?: Scenario['worker'][]; maxTasks
       { maxLength: options.maxTasks ?? 3 },
     ),
     rounds: fc.array(fc.constantFrom('leave', 'success', 'success', 'success', 'retryable', 'permanent', 'checkpoint', 'cancel-task'), { maxLength: 8 }),
+    batches: fc.integer({ min: 0, max: 3 }),
+    branches: fc.subarray(['fast_lane', 'slow_lane']),
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * Free-form values (contexts, results, cursors, log fields): JSON as `JSON.parse` would make it,
  * the JS quirks the contract accepts, and the hostile values it rejects, each tagged with the
- * conversion-policy row it belongs to (src/parity/policy-table.ts).
+ * conversion-policy row it belongs to (parity-tests/runner/policy-table.ts).
  */
 import fc from 'fast-check';
 

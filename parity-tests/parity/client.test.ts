@@ -16,7 +16,7 @@ import { runScenario, type Handles } from './support/scenario.js';
 /** A step id resolved against the steps of the chosen task when there is one (so pairs usually match). */
 function resolveStep(ref: IdRef, task: unknown, handles: Handles): unknown {
   const owner = handles.tasks.find((t) => t.task_uuid === task);
-  return resolveId(ref, { ...handles.ids, step: owner === undefined ? handles.ids.step : owner.steps.map((s) => s.step_uuid) });
+  return resolveId(ref, { ...handles.ids, step: owner === undefined ? handles.ids.step : owner.steps.map((s) => s.workflow_step_uuid) });
 }
 
 for (const { name, suffix, pair } of loadVariants()) {

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { JsonObject, StepEvent, TaskRequest } from '../../src/contract.js';
-import { contractJsonPolicy, minimalJsonPolicy, setJsonPolicy } from '../../src/json-policy.js';
+import { minimalJsonPolicy } from '../runner/minimal-policy.js';
 import { policyRow } from '../runner/policy-table.js';
 import type { HuntFinding } from '../runner/results.js';
 import {
@@ -26,7 +26,7 @@ import {
   embeddedEdge,
 } from '../arbitraries/index.js';
 import { show } from './support/compare.js';
-import { both, ContractViolation, describeOutcome, Divergence, loadVariants, probeState, reset, type Pair } from './support/lockstep.js';
+import { both, ContractViolation, describeOutcome, Divergence, loadVariants, pairWithPolicy, probeState, reset, type Pair } from './support/lockstep.js';
 import { recordMeta, runs, selected, settings } from './support/settings.js';
 
 type JsonSlot = 'context' | 'options' | 'log fields' | 'step result';
@@ -74,7 +74,7 @@ function send(target: Pair, { slot, value }: Probe): void {
       });
       const event = (polled as { value: StepEvent }).value;
       both(target, `completeStepEvent(…, {result: ${show(value)}})`, (ffi) =>
-        ffi.completeStepEvent(event.eventId, { stepUuid: event.stepUuid, success: true, result: value as JsonObject, status: 'completed', metadata: { executionTimeMs: 1, completedAt: 'x' } }),
+        ffi.completeStepEvent(event.eventId, { stepUuid: event.stepUuid, success: true, result: value as JsonObject, status: 'completed', metadata: { executionTimeMs: 1, completedAt: '2026-01-01T00:00:05Z' } }),
       );
       // The result comes back in the next step's dependency results.
       both(target, 'pollStepEvents() (dependent)', (ffi) => ffi.pollStepEvents());
@@ -108,36 +108,33 @@ describe('divergence hunt', () => {
       let remaining = Object.keys(KINDS);
       let cleanRuns = 0;
       let rounds = 0;
-      setJsonPolicy(minimalJsonPolicy);
-      try {
-        while (remaining.length > 0) {
-          rounds += 1;
-          const details = fc.check(
-            fc.property(probeOf(remaining), (probe) => send(pair, probe)),
-            { seed: settings.seed + rounds, numRuns },
-          );
-          if (!details.failed) {
-            cleanRuns = details.numRuns;
-            break;
-          }
-          const probe = (details.counterexample as [Probe])[0];
-          const error = details.errorInstance;
-          const finding: HuntFinding = {
-            row: probe.kind,
-            call: error instanceof Divergence || error instanceof ContractViolation ? error.call : probe.slot,
-            counterexample: `${probe.slot}: ${show(probe.value, 300)}`,
-            at: error instanceof Divergence ? error.at : 'both threw something other than a TaskerError',
-            napi: error instanceof Divergence ? error.focused().napi : error instanceof ContractViolation ? describeOutcome(error.outcome, 300) : String(error),
-            koffi: error instanceof Divergence ? error.focused().koffi : error instanceof ContractViolation ? describeOutcome(error.outcome, 300) : String(error),
-            seed: details.seed,
-            path: details.counterexamplePath ?? '',
-            shrinks: details.numShrinks,
-          };
-          findings.push(finding);
-          remaining = remaining.filter((kind) => kind !== probe.kind);
+      // The same libraries (and engines) without the contract's rules.
+      const minimal = pairWithPolicy(minimalJsonPolicy);
+      while (remaining.length > 0) {
+        rounds += 1;
+        const details = fc.check(
+          fc.property(probeOf(remaining), (probe) => send(minimal, probe)),
+          { seed: settings.seed + rounds, numRuns },
+        );
+        if (!details.failed) {
+          cleanRuns = details.numRuns;
+          break;
         }
-      } finally {
-        setJsonPolicy(contractJsonPolicy);
+        const probe = (details.counterexample as [Probe])[0];
+        const error = details.errorInstance;
+        const finding: HuntFinding = {
+          row: probe.kind,
+          call: error instanceof Divergence || error instanceof ContractViolation ? error.call : probe.slot,
+          counterexample: `${probe.slot}: ${show(probe.value, 300)}`,
+          at: error instanceof Divergence ? error.at : 'both threw something other than a TaskerError',
+          napi: error instanceof Divergence ? error.focused().napi : error instanceof ContractViolation ? describeOutcome(error.outcome, 300) : String(error),
+          koffi: error instanceof Divergence ? error.focused().koffi : error instanceof ContractViolation ? describeOutcome(error.outcome, 300) : String(error),
+          seed: details.seed,
+          path: details.counterexamplePath ?? '',
+          shrinks: details.numShrinks,
+        };
+        findings.push(finding);
+        remaining = remaining.filter((kind) => kind !== probe.kind);
       }
       recordMeta({ hunts: [{ variant: name, findings, cleanRuns, rounds }] });
 

@@ -1,6 +1,7 @@
 /**
- * The suite can fail: each planted divergence (src/parity/plants.ts: a wrapper that drops a key,
- * rounds a number, or swaps an error code on the napi side) is caught by the parity harness, which
+ * The suite can fail: each planted divergence (parity-tests/runner/plants.ts: a result mapping that
+ * drops a key, rounds a number or swaps an error code; a wire mapping that sends the wrong retry
+ * default or re-encodes the answers, all on the napi side) is caught by the parity harness, which
  * prints a shrunk, replayable counterexample. `npm run parity -- --plant <name>` runs the whole
  * suite with one switched on; this test proves each is caught, on every `npm test`.
  */
@@ -20,7 +21,7 @@ const PROPERTIES: Record<PlantName, { property: (pair: Pair) => fc.IPropertyWith
   'drop-key': {
     property: (pair) =>
       fc.property(jsonObject({ maxDepth: 3 }) as fc.Arbitrary<unknown>, (context) => {
-        runScenario(pair, { seed: 1, clockTickMs: 1000, worker: 'running', tasks: [], rounds: [] });
+        runScenario(pair, { seed: 1, clockTickMs: 1000, worker: 'running', tasks: [], rounds: [], batches: 0, branches: [] });
         both(pair, `clientCreateTask(${show(context)})`, (ffi) => ffi.clientCreateTask(validTaskRequest(TEMPLATES[0], context as never) as TaskRequest));
         probeState(pair);
       }),
@@ -28,7 +29,23 @@ const PROPERTIES: Record<PlantName, { property: (pair: Pair) => fc.IPropertyWith
   'round-number': {
     property: (pair) =>
       fc.property(jsonObject({ maxDepth: 3 }) as fc.Arbitrary<unknown>, (context) => {
-        runScenario(pair, { seed: 1, clockTickMs: 1000, worker: 'running', tasks: [], rounds: [] });
+        runScenario(pair, { seed: 1, clockTickMs: 1000, worker: 'running', tasks: [], rounds: [], batches: 0, branches: [] });
+        both(pair, `clientCreateTask(${show(context)})`, (ffi) => ffi.clientCreateTask(validTaskRequest(TEMPLATES[0], context as never) as TaskRequest));
+      }),
+  },
+  'retryable-default': {
+    // Any engine state: a retryable failure then parks the step in `error` on napi only.
+    property: (pair) =>
+      fc.property(scenarioInput({ worker: ['running'] }) as fc.Arbitrary<unknown>, (scenario) => {
+        runScenario(pair, scenario as Parameters<typeof runScenario>[1]);
+        probeState(pair);
+      }),
+  },
+  'reencode-answer': {
+    // Equal values, other bytes: only the wire check of `both` can see it.
+    property: (pair) =>
+      fc.property(jsonObject({ maxDepth: 2 }) as fc.Arbitrary<unknown>, (context) => {
+        runScenario(pair, { seed: 1, clockTickMs: 1000, worker: 'running', tasks: [], rounds: [], batches: 0, branches: [] });
         both(pair, `clientCreateTask(${show(context)})`, (ffi) => ffi.clientCreateTask(validTaskRequest(TEMPLATES[0], context as never) as TaskRequest));
       }),
   },
@@ -58,6 +75,8 @@ describe('planted divergences are caught', () => {
       const details = fc.check(PROPERTIES[name].property(plantedPair(name)), { seed: settings.seed, numRuns: Math.max(runs(2), 200), ...replay });
       expect(details.failed, `plant ${name} (${PLANTS[name]}) was not caught in ${details.numRuns} runs`).toBe(true);
       expect(details.errorInstance).toBeInstanceOf(Divergence);
+      // A wire plant that keeps the values is caught by the byte check, and only by it.
+      if (name === 'reencode-answer') expect((details.errorInstance as Divergence).at).toMatch(/^wire /);
       const record = failureRecord(key, details as fc.RunDetails<unknown>);
       const message = failureMessage(key, details as fc.RunDetails<unknown>, record);
       expect(message).toMatch(/^Replay: npm run parity -- --seed -?\d+ --path '.+:.+'$/m);

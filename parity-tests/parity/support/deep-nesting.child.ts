@@ -9,7 +9,6 @@
 import { writeSync } from 'node:fs';
 
 import type { TaskRequest } from '../../../src/contract.js';
-import { contractJsonPolicy, setJsonPolicy } from '../../../src/json-policy.js';
 import { loadBackend } from '../../../src/select.js';
 import { rawKoffi, rawNapi } from './raw.js';
 import { attempt, describeOutcome } from './lockstep.js';
@@ -37,7 +36,6 @@ const request = {
   reason: 'depth limit',
 };
 
-setJsonPolicy(contractJsonPolicy);
 for (const backend of ['napi', 'koffi'] as const) {
   const ffi = loadBackend({ backend });
   ffi.stopWorker();

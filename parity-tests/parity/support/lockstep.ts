@@ -4,18 +4,87 @@
  * contract (the adapters and the conversion policy), and their outcomes must be exactly equal:
  * the same value, or the same `TaskerError` (code, message, recoverable).
  */
+import { KoffiTransport } from '../../../src/backends/koffi-transport.js';
+import { resolveLegacyLibrary, resolveNapiModule } from '../../../src/backends/locate.js';
+import { NapiTransport } from '../../../src/backends/napi-transport.js';
+import type { Transport } from '../../../src/backends/transport.js';
+import { WireBackend } from '../../../src/backends/wire-backend.js';
+import type { BootstrapConfig, TaskerFfi, TaskListResponse } from '../../../src/contract.js';
 import { isTaskerErrorCode, TaskerError } from '../../../src/errors.js';
-import { NapiBackend, type NapiBackendOptions } from '../../../src/backends/napi.js';
-import { loadBackend } from '../../../src/select.js';
-import type { BootstrapConfig, TaskerFfi } from '../../../src/contract.js';
-import { contractJsonPolicy, minimalJsonPolicy, setJsonPolicy } from '../../../src/json-policy.js';
-import { isPlantName, plant, PLANT_NAMES } from '../../runner/plants.js';
+import { contractJsonPolicy, type JsonPolicy } from '../../../src/json-policy.js';
+import { minimalJsonPolicy } from '../../runner/minimal-policy.js';
+import { isPlantName, plant, PLANT_NAMES, plantTransport, type PlantName } from '../../runner/plants.js';
 import { PARITY_ENV } from '../../runner/results.js';
 import { exactDiff, firstDifference, show } from './compare.js';
 
 export interface Pair {
   readonly napi: TaskerFfi;
   readonly koffi: TaskerFfi;
+  /** What crossed each bridge (set on the suite's own pairs): compared byte for byte by `both`. */
+  readonly wire?: { readonly napi: WireLog; readonly koffi: WireLog };
+}
+
+/** One crossing of a bridge: the operation, its text arguments and the text (or int) it answered. */
+export interface Crossing {
+  readonly operation: string;
+  readonly args: readonly (string | null)[];
+  readonly answer: string | number | null;
+}
+
+/** Records every crossing of a transport since the last `clear`. */
+export class WireLog {
+  crossings: Crossing[] = [];
+  clear(): void {
+    this.crossings = [];
+  }
+}
+
+/** `transport`, recording into `log` (the last error too: it is part of what the bridge said). */
+export function recording(transport: Transport, log: WireLog): Transport {
+  return {
+    backend: transport.backend,
+    libraryPath: transport.libraryPath,
+    text(operation, args) {
+      const answer = transport.text(operation, args);
+      log.crossings.push({ operation, args: [...args], answer });
+      return answer;
+    },
+    int(operation, args) {
+      const answer = transport.int(operation, args);
+      log.crossings.push({ operation, args: [...args], answer });
+      return answer;
+    },
+    lastError() {
+      const answer = transport.lastError();
+      log.crossings.push({ operation: 'lastError', args: [], answer });
+      return answer;
+    },
+  };
+}
+
+/** The first crossing where the two bridges were sent or answered different bytes, or null. */
+export function wireDiff(napi: readonly Crossing[], koffi: readonly Crossing[]): string | null {
+  const count = Math.max(napi.length, koffi.length);
+  for (let i = 0; i < count; i += 1) {
+    const a = napi[i];
+    const b = koffi[i];
+    if (a === undefined || b === undefined) return `wire crossing #${i + 1}: ${a === undefined ? 'napi made fewer calls' : 'koffi made fewer calls'}`;
+    if (a.operation !== b.operation) return `wire crossing #${i + 1}: ${a.operation} vs ${b.operation}`;
+    for (let j = 0; j < Math.max(a.args.length, b.args.length); j += 1) {
+      if (a.args[j] !== b.args[j]) return `wire ${a.operation} argument ${j + 1}: ${show(a.args[j], 160)} vs ${show(b.args[j], 160)}`;
+    }
+    if (a.answer !== b.answer) return `wire ${a.operation} answer: ${textDiff(a.answer, b.answer)}`;
+  }
+  return null;
+}
+
+/** Where two answers first differ, with a little context. */
+function textDiff(a: string | number | null, b: string | number | null): string {
+  if (typeof a !== 'string' || typeof b !== 'string') return `${show(a, 160)} vs ${show(b, 160)}`;
+  let at = 0;
+  while (at < a.length && a[at] === b[at]) at += 1;
+  const from = Math.max(0, at - 40);
+  return `byte ${at}: …${show(a.slice(from, at + 60))} vs …${show(b.slice(from, at + 60))}`;
 }
 
 /** What a call did: returned a value, or threw. */
@@ -41,13 +110,13 @@ function thrownInfo(error: unknown): ThrownInfo {
   if (error instanceof TaskerError) {
     return { taskerError: true, name: error.name, code: error.code, message: error.message, recoverable: error.recoverable };
   }
-  const e = error as { name?: unknown; code?: unknown; message?: unknown } | null;
+  const e = error as { name?: unknown; code?: unknown; message?: unknown; recoverable?: unknown } | null;
   return {
     taskerError: false,
     name: typeof e?.name === 'string' ? e.name : typeof error,
     code: typeof e?.code === 'string' ? e.code : undefined,
     message: typeof e?.message === 'string' ? e.message : String(error),
-    recoverable: undefined,
+    recoverable: typeof e?.recoverable === 'boolean' ? e.recoverable : undefined,
   };
 }
 
@@ -119,10 +188,15 @@ export function both(pair: Pair, label: string, call: (ffi: TaskerFfi) => unknow
     const outcome = attempt(() => call(ffi));
     return outcome.ok && normalise !== undefined ? { ok: true, value: normalise(outcome.value) } : outcome;
   };
+  pair.wire?.napi.clear();
+  pair.wire?.koffi.clear();
   const napi = run(pair.napi);
   const koffi = run(pair.koffi);
   const diff = outcomeDiff(napi, koffi);
   if (diff !== null) throw new Divergence(label, diff, napi, koffi);
+  // Seeded engines fed the same calls answer the same bytes (unless the result is random by design).
+  const bytes = pair.wire === undefined || normalise !== undefined ? null : wireDiff(pair.wire.napi.crossings, pair.wire.koffi.crossings);
+  if (bytes !== null) throw new Divergence(label, bytes, napi, koffi);
   if (!napi.ok && (!napi.error.taskerError || !isTaskerErrorCode(napi.error.code))) throw new ContractViolation(label, napi);
   return napi;
 }
@@ -139,77 +213,60 @@ export function bothValue<T>(pair: Pair, label: string, call: (ffi: TaskerFfi) =
 // ---------------------------------------------------------------------------------------------
 
 /**
- * One way of running the napi bridge against koffi. `NapiBackend` may move free-form JSON in two
- * ways (its `transfer` option: JSON text in N-API strings, or napi-rs' object conversion); both
- * are the contract, so the suite runs each against koffi. The napi backends of all variants share
- * the addon's one engine, which is fine: every property run starts by stopping and bootstrapping.
+ * The napi bridge run against koffi. Both contract backends are `WireBackend` over a transport
+ * (src/backends), so there is one napi variant (the JSON text twins); the addon's object exports,
+ * tasker's own surface, are checked against those twins by surfaces.test.ts. `name`/`suffix`
+ * stay so that property keys and reports keep their shape.
  */
 export interface Variant {
-  /** `napi` (the default transfer) or `napi/<transfer>`. */
   readonly name: string;
-  /** Appended to property keys: `''` for the default variant, `/<transfer>` otherwise. */
+  /** Appended to property keys (empty: the one variant). */
   readonly suffix: string;
-  readonly transfer: string | undefined;
   readonly pair: Pair;
 }
 
 let variantsLoaded: Variant[] | undefined;
 
-/** The transfers `NapiBackend` supports (none: it has no `transfer` option), default first. */
-function napiTransfers(): { default: string | undefined; all: string[] } {
-  const transferOf = (backend: unknown): unknown => (backend as { transfer?: unknown }).transfer;
-  const fallback = transferOf(new NapiBackend());
-  if (typeof fallback !== 'string') return { default: undefined, all: [] };
-  const all = [fallback];
-  for (const other of ['json', 'objects']) {
-    if (other !== fallback && transferOf(new NapiBackend({ transfer: other } as NapiBackendOptions)) === other) all.push(other);
-  }
-  return { default: fallback, all };
-}
-
-function installPolicy(): void {
+/** The JSON policy of this run: the contract's, or `minimal` (TASKER_PARITY_POLICY) to see raw divergences. */
+export function runPolicy(): JsonPolicy {
   const policy = process.env[PARITY_ENV.policy];
-  if (policy === 'minimal') setJsonPolicy(minimalJsonPolicy);
-  else if (policy !== undefined && policy !== '' && policy !== 'contract') {
-    throw new Error(`${PARITY_ENV.policy}: unknown policy "${policy}"; known: contract (default), minimal`);
-  } else setJsonPolicy(contractJsonPolicy);
-}
-
-function plantFromEnv(napi: TaskerFfi): TaskerFfi {
-  const planted = process.env[PARITY_ENV.plant];
-  if (planted === undefined || planted === '') return napi;
-  if (!isPlantName(planted)) throw new Error(`${PARITY_ENV.plant}: unknown plant "${planted}"; known: ${PLANT_NAMES.join(', ')}`);
-  return plant(napi, planted);
+  if (policy === undefined || policy === '' || policy === 'contract') return contractJsonPolicy;
+  if (policy === 'minimal') return minimalJsonPolicy;
+  throw new Error(`${PARITY_ENV.policy}: unknown policy "${policy}"; known: contract (default), minimal`);
 }
 
 /**
- * Every napi variant paired with koffi (the default transfer first), with the planted divergence of
- * `TASKER_PARITY_PLANT` (if any) on the napi side. `TASKER_PARITY_TRANSFERS=json,objects` picks some.
+ * Both backends under `policy` (the same libraries as `loadBackend`'s, so the same engines: a
+ * library is loaded once per process whatever the number of transports over it).
  */
+export function pairWithPolicy(policy: JsonPolicy, planted?: PlantName): Pair {
+  const wire = { napi: new WireLog(), koffi: new WireLog() };
+  let napiTransport: Transport = new NapiTransport(resolveNapiModule());
+  // A wire plant sits under the recording: what it changes is what the wire check sees.
+  if (planted !== undefined) napiTransport = plantTransport(napiTransport, planted);
+  const napi = new WireBackend(recording(napiTransport, wire.napi), { policy });
+  return {
+    napi: planted === undefined ? napi : plant(napi, planted),
+    koffi: new WireBackend(recording(new KoffiTransport(resolveLegacyLibrary()), wire.koffi), { policy }),
+    wire,
+  };
+}
+
+function plantFromEnv(): PlantName | undefined {
+  const planted = process.env[PARITY_ENV.plant];
+  if (planted === undefined || planted === '') return undefined;
+  if (!isPlantName(planted)) throw new Error(`${PARITY_ENV.plant}: unknown plant "${planted}"; known: ${PLANT_NAMES.join(', ')}`);
+  return planted;
+}
+
+/** napi paired with koffi under this run's policy, with the planted divergence of `TASKER_PARITY_PLANT` (if any) on napi. */
 export function loadVariants(): Variant[] {
   if (variantsLoaded !== undefined) return variantsLoaded;
-  installPolicy();
-  const koffi = loadBackend({ backend: 'koffi' });
-  const transfers = napiTransfers();
-  const wanted = process.env[PARITY_ENV.transfers]?.split(',').map((t) => t.trim()).filter(Boolean);
-  if (transfers.all.length === 0) {
-    variantsLoaded = [{ name: 'napi', suffix: '', transfer: undefined, pair: { napi: plantFromEnv(loadBackend({ backend: 'napi' })), koffi } }];
-    return variantsLoaded;
-  }
-  const unknown = wanted?.filter((t) => !transfers.all.includes(t)) ?? [];
-  if (unknown.length > 0) throw new Error(`${PARITY_ENV.transfers}: unknown transfer ${unknown.join(', ')}; known: ${transfers.all.join(', ')}`);
-  variantsLoaded = transfers.all
-    .filter((transfer) => wanted === undefined || wanted.includes(transfer))
-    .map((transfer) => ({
-      name: transfer === transfers.default ? 'napi' : `napi/${transfer}`,
-      suffix: transfer === transfers.default ? '' : `/${transfer}`,
-      transfer,
-      pair: { napi: plantFromEnv(new NapiBackend({ transfer } as NapiBackendOptions)), koffi },
-    }));
+  variantsLoaded = [{ name: 'napi', suffix: '', pair: pairWithPolicy(runPolicy(), plantFromEnv()) }];
   return variantsLoaded;
 }
 
-/** The default variant's pair (napi as `loadBackend` gives it, and koffi). */
+/** The suite's pair: `WireBackend` over each bridge's transport, exactly what `loadBackend` builds, plus the wire log. */
 export function loadPair(): Pair {
   const [first] = loadVariants();
   if (first === undefined) throw new Error('no napi variant selected');
@@ -217,8 +274,8 @@ export function loadPair(): Pair {
 }
 
 /** `pair` with the planted divergence `name` on its napi side (for the test that proves the suite catches it). */
-export function plantedPair(name: Parameters<typeof plant>[1], base: Pair = loadPair()): Pair {
-  return { napi: plant(base.napi, name), koffi: base.koffi };
+export function plantedPair(name: PlantName): Pair {
+  return pairWithPolicy(contractJsonPolicy, name);
 }
 
 /** Stops both workers (their engine state is discarded) and, unless `config` is null, bootstraps both. */
@@ -248,13 +305,15 @@ export function probeState(pair: Pair, options: ProbeOptions = {}): void {
   if (!pair.koffi.isWorkerRunning()) return;
   both(pair, 'clientHealthCheck()', (ffi) => ffi.clientHealthCheck());
   both(pair, 'getFfiDispatchMetrics()', (ffi) => ffi.getFfiDispatchMetrics());
-  const list = both(pair, 'clientListTasks({perPage: 100})', (ffi) => ffi.clientListTasks({ perPage: 100 }));
+  const list = both(pair, 'clientListTasks({limit: 100})', (ffi) => ffi.clientListTasks({ limit: 100 }));
   if (options.audit === true && list.ok) {
-    const tasks = (list.value as { tasks: { task_uuid: string; steps: { step_uuid: string }[] }[] }).tasks;
+    const tasks = (list.value as TaskListResponse).tasks;
     for (const task of tasks) {
+      // Every step (batch workers and decision branches included) and its audit trail.
+      both(pair, `clientListTaskSteps(${task.task_uuid})`, (ffi) => ffi.clientListTaskSteps(task.task_uuid));
       for (const step of task.steps) {
-        both(pair, `clientGetStepAuditHistory(${task.task_uuid}, ${step.step_uuid})`, (ffi) =>
-          ffi.clientGetStepAuditHistory(task.task_uuid, step.step_uuid),
+        both(pair, `clientGetStepAuditHistory(${task.task_uuid}, ${step.workflow_step_uuid})`, (ffi) =>
+          ffi.clientGetStepAuditHistory(task.task_uuid, step.workflow_step_uuid),
         );
       }
     }

@@ -39,7 +39,8 @@ export function parityProperty<T extends Record<string, unknown>>(
   const params: fc.Parameters<unknown> = {
     seed: settings.seed,
     numRuns,
-    ...(spec.examples === undefined || replaying ? {} : { examples: spec.examples.map((example) => [example]) }),
+    // The record form of `test.prop` wraps each example in its tuple itself: pass the records as they are.
+    ...(spec.examples === undefined || replaying ? {} : { examples: spec.examples as unknown as [unknown][] }),
     ...(replaying ? { path: settings.replay?.path, endOnFailure: true } : {}),
     reporter(details) {
       const asUnknown = details;

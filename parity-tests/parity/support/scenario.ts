@@ -3,7 +3,14 @@
  * call, and returns the ids it produced so an operation under test can refer to real entities.
  */
 import type { StepEvent, TaskResponse } from '../../../src/contract.js';
-import { validTaskRequest, type EntityKind, type Scenario } from '../../arbitraries/index.js';
+import {
+  BATCH_WORKER_STEPS,
+  FIXTURE_TEMPLATE_FOLDER,
+  successOutput,
+  validTaskRequest,
+  type EntityKind,
+  type Scenario,
+} from '../../arbitraries/index.js';
 import { both, bothValue, reset, type Pair } from './lockstep.js';
 
 export interface Handles {
@@ -18,7 +25,8 @@ export interface Handles {
 
 /** Runs `scenario` on both bridges; any difference along the way is a `Divergence`. */
 export function runScenario(pair: Pair, scenario: Scenario): Handles {
-  reset(pair, { seed: scenario.seed, clockTickMs: scenario.clockTickMs });
+  // The fixture templates too, so batches, decisions and published events are reachable.
+  reset(pair, { seed: scenario.seed, clockTickMs: scenario.clockTickMs, templatePath: FIXTURE_TEMPLATE_FOLDER });
   const tasks: TaskResponse[] = [];
   for (const { template, context } of scenario.tasks) {
     tasks.push(bothValue(pair, `clientCreateTask(${template.join('/')})`, (ffi) => ffi.clientCreateTask(validTaskRequest(template, context))));
@@ -36,9 +44,10 @@ export function runScenario(pair: Pair, scenario: Scenario): Handles {
         ffi.completeStepEvent(event.eventId, {
           stepUuid: event.stepUuid,
           success: status === 'completed',
-          result: status === 'completed' ? { step: event.workflowStep.name, attempt: event.workflowStep.attempts } : null,
+          result: status === 'completed' ? successOutput(event.workflowStep.templateStepName, event.workflowStep.attempts, scenario) : null,
           status,
-          metadata: { executionTimeMs: 12, completedAt: '2026-01-01T00:00:00.000Z' },
+          // tasker decides a retry by `metadata.retryable` (default true): a permanent failure says false.
+          metadata: { executionTimeMs: 12, completedAt: '2026-01-01T00:00:00.000Z', ...(status === 'error' ? { retryable: false } : {}) },
           ...(status === 'completed' ? {} : { error: { message: `${status} in scenario`, errorType: 'ScenarioError' } }),
         }),
       );
@@ -58,7 +67,8 @@ export function runScenario(pair: Pair, scenario: Scenario): Handles {
         finish('error');
         break;
       case 'checkpoint':
-        if (event.workflowStep.name === 'import_rows') {
+        // Only a batch worker may yield (anything else is refused: that is checked by the properties).
+        if (BATCH_WORKER_STEPS.includes(event.workflowStep.templateStepName)) {
           both(pair, 'checkpointYieldStepEvent()', (ffi) =>
             ffi.checkpointYieldStepEvent(event.eventId, { stepUuid: event.stepUuid, cursor: { offset: event.workflowStep.attempts * 100 }, itemsProcessed: 100 }),
           );
@@ -78,7 +88,7 @@ export function runScenario(pair: Pair, scenario: Scenario): Handles {
   return {
     ids: {
       task: tasks.map((t) => t.task_uuid),
-      step: tasks.flatMap((t) => t.steps.map((s) => s.step_uuid)),
+      step: tasks.flatMap((t) => t.steps.map((s) => s.workflow_step_uuid)),
       event: [...inFlight.map((e) => e.eventId), ...finished],
     },
     tasks,
