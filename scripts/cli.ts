@@ -86,6 +86,8 @@ function program(setCode: (code: number) => void): Command {
     .showSuggestionAfterError(true)
     .showHelpAfterError(false)
     .configureOutput({ outputError: (text, write) => write(`${text.trim().split('\n').join(' ')}\n`) })
+    // A command's options belong to it: `parity merge --out x` is merge's --out, not parity's.
+    .enablePositionalOptions()
     .exitOverride();
 
   cli
@@ -106,13 +108,14 @@ function program(setCode: (code: number) => void): Command {
     .description('the parity suite: both bridges in lockstep, property- and model-based -> reports/parity.{md,json}, junit-parity.xml')
     .option('--seed <n>', 'fast-check seed of every property (default: random, printed)', anyInteger)
     .option('--path <key:path>', "replay one counterexample, as a failure prints it (with its --seed)")
-    .option('--runs <n>', 'base runs per property (default 200, or FC_NUM_RUNS); model-based sequences: 2x', integerAtLeast(1))
+    .option('--runs <n>', 'base runs per property (default 200, or FC_NUM_RUNS); model-based sequences: a fifth', integerAtLeast(1))
     .option('--only <keys>', 'comma-separated property keys or prefixes ending in * (e.g. op.client*,model.*)')
     .option('--plant <name>', 'switch on a deliberately divergent napi wrapper (the run must fail)')
     .addOption(new Option('--policy <name>', "the conversion rules: the contract's, or minimal to see the raw divergences").choices(['contract', 'minimal']))
     .option('--shard <i/n>', 'run the i-th of n shards (by test file); merge them with `parity merge`', shard)
     .option('--out <dir>', 'where the reports go (default: reports/)', outputDir)
     .option('--json', 'print the report JSON instead of the summary')
+    .enablePositionalOptions()
     .action(async (options: Record<string, unknown>) => {
       const { runParity } = await import('../parity-tests/runner/run.js');
       setCode(await runParity(options));

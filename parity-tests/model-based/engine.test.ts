@@ -5,10 +5,14 @@
  * same seeded state; after every command both bridges agree exactly and what the model tracks
  * (tasker's task and step states, readiness, attempts, counts, the dispatch queue) equals it.
  *
- * Runs: FC_NUM_RUNS (default 40); FC_SEED replays a seed.
+ * Declared as a parity property (`model.sequences`): the run's seed and depth (a fifth of the base
+ * runs: 40 by default, FC_NUM_RUNS or --runs), a replayable failure, and the runs and how far the
+ * sequences got in the parity report.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
+import { parityProperty, recordMeta, runs, selected, settings } from '../parity/support/property.js';
 
 import { loadBackend } from '../../src/select.js';
 import {
@@ -65,34 +69,42 @@ const commands = weighted([
   [fc.tuple(fc.integer({ min: 0, max: 0xffff_ffff }), fc.constantFrom(...TICKS)).map(([seed, tick]) => new BootstrapWorkerCommand(seed, tick)), 1],
 ]);
 
-const numRuns = Number(process.env.FC_NUM_RUNS ?? 40);
-const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+const KEY = 'model.sequences';
 
 describe('model-based sequences (napi vs koffi vs the engine model)', () => {
   const real: Real = { napi: loadBackend({ backend: 'napi' }), koffi: loadBackend({ backend: 'koffi' }) };
   const coverage = { sequences: 0, completed: 0, retried: 0, permanent: 0, timedOut: 0, cancelled: 0 };
 
-  it('any sequence: both bridges agree with each other and with the model after every command', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffff_ffff }), fc.constantFrom(...TICKS), fc.commands(commands, { maxCommands: 80, size: 'max' }), (engineSeed, tick, sequence) => {
-        real.napi.stopWorker();
-        real.koffi.stopWorker();
-        const model = new EngineModel();
-        new BootstrapWorkerCommand(engineSeed, tick).run(model, real);
-        checkObservableState(model, real);
-        fc.modelRun(() => ({ model, real }), sequence);
-        coverage.sequences += 1;
-        coverage.completed += model.counters.completed > 0 ? 1 : 0;
-        coverage.retried += model.counters.retries > 0 ? 1 : 0;
-        coverage.permanent += model.counters.permanent > 0 ? 1 : 0;
-        coverage.timedOut += model.counters.timedOut > 0 ? 1 : 0;
-        coverage.cancelled += model.counters.cancelled > 0 ? 1 : 0;
-      }),
-      { numRuns, ...(seed === undefined ? {} : { seed }) },
-    );
+  parityProperty(
+    { key: KEY, title: 'any sequence: both bridges agree with each other and with the model after every command', suite: 'model', numRuns: runs(0.2, 10) },
+    {
+      engineSeed: fc.integer({ min: 0, max: 0xffff_ffff }),
+      tick: fc.constantFrom(...TICKS),
+      sequence: fc.commands(commands, { maxCommands: 80, size: 'max' }),
+    },
+    ({ engineSeed, tick, sequence }) => {
+      real.napi.stopWorker();
+      real.koffi.stopWorker();
+      const model = new EngineModel();
+      new BootstrapWorkerCommand(engineSeed, tick).run(model, real);
+      checkObservableState(model, real);
+      fc.modelRun(() => ({ model, real }), sequence);
+      coverage.sequences += 1;
+      coverage.completed += model.counters.completed > 0 ? 1 : 0;
+      coverage.retried += model.counters.retries > 0 ? 1 : 0;
+      coverage.permanent += model.counters.permanent > 0 ? 1 : 0;
+      coverage.timedOut += model.counters.timedOut > 0 ? 1 : 0;
+      coverage.cancelled += model.counters.cancelled > 0 ? 1 : 0;
+    },
+  );
+
+  // Only meaningful after a full run of the property (not a replay of one case, not deselected).
+  const fullRun = selected(KEY) && settings.replay === undefined;
+  (fullRun ? it : it.skip)(`the sequences reached completed, retried, permanently failed and timed-out steps [${KEY}]`, () => {
     real.napi.stopWorker();
     real.koffi.stopWorker();
-    // The sequences reach the interesting states (not only creates and empty polls).
+    recordMeta({ coverage });
+    expect(coverage.sequences).toBeGreaterThan(0);
     expect(coverage.completed).toBeGreaterThan(0);
     expect(coverage.retried).toBeGreaterThan(0);
     expect(coverage.permanent).toBeGreaterThan(0);

@@ -18,9 +18,8 @@ Exits 1 on any divergence, 2 on a usage error.
 Options:
   --seed <n>            fast-check seed of every property (default: random, printed)
   --path '<key>:<path>' replay one counterexample exactly, as a failure prints it (with its --seed)
-  --runs <n>            base runs per property (default ${DEFAULT_BASE_RUNS}, or FC_NUM_RUNS); model-based: 2x
+  --runs <n>            base runs per property (default ${DEFAULT_BASE_RUNS}, or FC_NUM_RUNS); model-based: a fifth
   --only <keys>         comma-separated property keys or prefixes ending in * (e.g. op.client*,model.*)
-  --transfers <list>    napi variants to check against koffi (json, objects; default: all)
   --plant <name>        switch on a deliberately divergent napi wrapper (the run must fail):
 ${PLANT_NAMES.map((name) => `                          ${name}: ${PLANTS[name]}`).join('\n')}
   --policy minimal      run without the contract's conversion rules (to see the raw divergences)

@@ -212,9 +212,9 @@ export function renderMarkdown(report: ParityReport): string {
     '',
     '- A failure prints its seed and path; `npm run parity -- --seed <seed> --path \'<key>:<path>\'` replays exactly',
     '  that case (the other properties are skipped). `--plant <name>` must be repeated if the failure came from one.',
-    `- \`FC_NUM_RUNS=<n>\` (or \`--runs <n>\`) sets the base runs per property (default ${DEFAULT_BASE_RUNS}; model-based sequences: 2×).`,
+    `- \`FC_NUM_RUNS=<n>\` (or \`--runs <n>\`) sets the base runs per property (default ${DEFAULT_BASE_RUNS}; model-based sequences: a fifth of it).`,
     '  Nightly deep run: `npm run parity:deep` (`--runs 1000`, about 5× the default time) or `FC_NUM_RUNS=1000 npm run parity`.',
-    '- `--only <key>[,<key>|<prefix>*]` runs some properties; `--transfers json,objects` picks napi variants.',
+    '- `--only <key>[,<key>|<prefix>*]` runs some properties.',
     '- `--plant drop-key|round-number|swap-code` switches on a deliberately divergent napi wrapper: the run must fail.',
     '',
   ];

@@ -18,8 +18,6 @@ export const PARITY_ENV = {
   plant: 'TASKER_PARITY_PLANT',
   /** Base runs per property (also read from `FC_NUM_RUNS`). */
   runs: 'FC_NUM_RUNS',
-  /** Comma-separated napi transfers to run against koffi (default: every one `NapiBackend` has). */
-  transfers: 'TASKER_PARITY_TRANSFERS',
   /** `minimal`: run the suite without the contract's conversion rules, to see the raw divergences. */
   policy: 'TASKER_PARITY_POLICY',
 } as const;

@@ -6,8 +6,9 @@
  * Only the ticket's fixed words are written here (TICKET_PATTERN); every column is read from the
  * bridge's message and compared with where `requested_at` ends in the JSON actually built.
  */
-import { fc, test } from '@fast-check/vitest';
-import { beforeAll, describe, expect } from 'vitest';
+import { fc } from '@fast-check/vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { propTest } from '../prop-test.js';
 
 import { TaskerClient } from '../../src/client.js';
 import type { JsonObject, TaskerFfi } from '../../src/contract.js';
@@ -93,8 +94,10 @@ describe('TAS-283', () => {
       oldClient = new TaskerClient(historical);
     });
 
-    test.prop({ context: contexts, date: dates }, { numRuns: 60 })(
+    propTest(
       'historical build: a zone designator in requested_at fails with the ticket text at the byte column where requested_at ends',
+      { context: contexts, date: dates },
+      { numRuns: 60 },
       ({ context, date }) => {
         fresh(historical);
         const requestedAt = date.toISOString();
@@ -109,8 +112,10 @@ describe('TAS-283', () => {
       },
     );
 
-    test.prop({ context: contexts, date: dates }, { numRuns: 60 })(
+    propTest(
       'historical build: the same request with a naive timestamp is accepted',
+      { context: contexts, date: dates },
+      { numRuns: 60 },
       ({ context, date }) => {
         fresh(historical);
         const created = oldClient.createTask({ ...oldClientRequest(), context, requestedAt: date.toISOString().replace(/Z$/, '') });
@@ -128,8 +133,10 @@ describe('TAS-283', () => {
       napi = new NapiBackend();
     });
 
-    test.prop({ context: contexts, date: dates }, { numRuns: 60 })(
+    propTest(
       'fixed legacy and napi accept the old client request and agree',
+      { context: contexts, date: dates },
+      { numRuns: 60 },
       ({ context, date }) => {
         const requestedAt = date.toISOString();
         const viaKoffi = new TaskerClient(fresh(koffi)).createTask({ ...oldClientRequest(), context, requestedAt });

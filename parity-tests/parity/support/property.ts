@@ -1,12 +1,14 @@
 /**
- * How every parity property is declared: `@fast-check/vitest`'s `test.prop` with the run's seed,
+ * How every parity property is declared: a vitest test running `fc.assert` (parity-tests/prop-test.ts:
+ * the test's name never carries the seed, so JUnit names are stable) with the run's seed,
  * depth and replay path (support/settings.ts), a failure message that prints the seed, the path
  * and the command that replays exactly that case, and a record of the run in the test's meta for
  * the reports.
  */
-import { fc, test } from '@fast-check/vitest';
+import type { fc } from '@fast-check/vitest';
 
 import type { OperationName } from '../../../src/contract.js';
+import { propTest } from '../../prop-test.js';
 import type { PropertyRecord, SuiteName } from '../../runner/results.js';
 import { failureMessage, failureRecord, recordMeta, runs, selected, settings, variantOfKey } from './settings.js';
 
@@ -26,7 +28,7 @@ export interface PropertySpec {
 }
 
 /**
- * Declares a parity property: `test.prop(arbitraries, params)(title, body)` with this run's seed,
+ * Declares a parity property: `propTest(title, arbitraries, params, body)` with this run's seed,
  * depth and replay path; records runs and any failure in the test meta.
  */
 export function parityProperty<T extends Record<string, unknown>>(
@@ -36,14 +38,14 @@ export function parityProperty<T extends Record<string, unknown>>(
 ): void {
   const numRuns = spec.numRuns ?? runs();
   const replaying = settings.replay?.key === spec.key;
-  const params: fc.Parameters<unknown> = {
+  const params: fc.Parameters<[T]> = {
     seed: settings.seed,
     numRuns,
-    // The record form of `test.prop` wraps each example in its tuple itself: pass the records as they are.
-    ...(spec.examples === undefined || replaying ? {} : { examples: spec.examples as unknown as [unknown][] }),
+    // One record arbitrary: each example is a one-element tuple.
+    ...(spec.examples === undefined || replaying ? {} : { examples: spec.examples.map((example) => [example as T] as [T]) }),
     ...(replaying ? { path: settings.replay?.path, endOnFailure: true } : {}),
     reporter(details) {
-      const asUnknown = details;
+      const asUnknown = details as unknown as fc.RunDetails<unknown>;
       const record: PropertyRecord = {
         key: spec.key,
         suite: spec.suite,
@@ -60,15 +62,5 @@ export function parityProperty<T extends Record<string, unknown>>(
       if (record.failure !== undefined) throw new Error(failureMessage(spec.key, asUnknown, record.failure));
     },
   };
-  // `test.prop`'s record overload, without its conditional types (T is generic here).
-  type RecordProp = (
-    arbitraries: Record<string, fc.Arbitrary<unknown>>,
-    params: fc.Parameters<unknown>,
-  ) => (title: string, body: (input: Record<string, unknown>) => void, timeout?: number) => void;
-  const prop = (selected(spec.key) ? test.prop : test.skip.prop) as unknown as RecordProp;
-  prop(arbitraries as Record<string, fc.Arbitrary<unknown>>, params)(
-    `${spec.title} [${spec.key}]`,
-    body as (input: Record<string, unknown>) => void,
-    spec.timeoutMs ?? 600_000,
-  );
+  propTest(`${spec.title} [${spec.key}]`, arbitraries, params, body, { timeout: spec.timeoutMs ?? 600_000, skip: !selected(spec.key) });
 }
