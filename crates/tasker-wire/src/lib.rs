@@ -351,13 +351,13 @@ pub fn log_trace(message: Option<&str>, fields_json: Option<&str>) -> i32 {
 /// `{error, recoverable, success:false}`; a bridge-side one as `<symbol> failed: …`.
 fn client<T: Serialize>(symbol: &str, op: impl FnOnce() -> Result<T>) -> String {
     match run(op) {
-        Ok(Ok(data)) => match serde_json::to_value(&data) {
-            Ok(data) => to_json(&ClientEnvelopeDto {
-                data: Some(data),
-                error: None,
-                recoverable: None,
-                success: true,
-            }),
+        // Serialized directly: the responses declare their fields sorted, as the historical
+        // `Value` round trip ordered them (tasker-core's `model::responses`).
+        Ok(Ok(data)) => match serde_json::to_string(&DataEnvelope {
+            data: &data,
+            success: true,
+        }) {
+            Ok(text) => text,
             Err(e) => error_object(format!("Serialization error: {e}"), Some(false)),
         },
         Ok(Err(e)) if e.is_bridge_side() => {
@@ -366,6 +366,13 @@ fn client<T: Serialize>(symbol: &str, op: impl FnOnce() -> Result<T>) -> String 
         Ok(Err(e)) => error_object(e.to_string(), Some(e.recoverable())),
         Err(_) => error_object(format!("{symbol} panicked unexpectedly"), None),
     }
+}
+
+/// A successful [`ClientEnvelopeDto`], borrowing its data (keys in sorted order).
+#[derive(Serialize)]
+struct DataEnvelope<'a, T> {
+    data: &'a T,
+    success: bool,
 }
 
 fn null_pointer(symbol: &str) -> String {

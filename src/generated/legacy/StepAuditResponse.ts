@@ -3,4 +3,4 @@
 /**
  * One audited result of a step (written when a worker's result is accepted), newest first.
  */
-export type StepAuditResponse = { audit_uuid: string, workflow_step_uuid: string, transition_uuid: string, task_uuid: string, recorded_at: string, worker_uuid?: string, correlation_id?: string, success: boolean, execution_time_ms?: number, result?: unknown, step_name: string, from_state?: string, to_state: string, };
+export type StepAuditResponse = { audit_uuid: string, correlation_id?: string, execution_time_ms?: number, from_state?: string, recorded_at: string, result?: unknown, step_name: string, success: boolean, task_uuid: string, to_state: string, transition_uuid: string, worker_uuid?: string, workflow_step_uuid: string, };

@@ -3,4 +3,4 @@
 /**
  * One row of a task's readiness (naive timestamps, `T` form, no zone).
  */
-export type StepReadinessStatus = { workflow_step_uuid: string, task_uuid: string, named_step_uuid: string, name: string, current_state: string, dependencies_satisfied: boolean, retry_eligible: boolean, ready_for_execution: boolean, last_failure_at: string | null, next_retry_at: string | null, total_parents: number, completed_parents: number, attempts: number, max_attempts: number, backoff_request_seconds: number | null, last_attempted_at: string | null, };
+export type StepReadinessStatus = { attempts: number, backoff_request_seconds: number | null, completed_parents: number, current_state: string, dependencies_satisfied: boolean, last_attempted_at: string | null, last_failure_at: string | null, max_attempts: number, name: string, named_step_uuid: string, next_retry_at: string | null, ready_for_execution: boolean, retry_eligible: boolean, task_uuid: string, total_parents: number, workflow_step_uuid: string, };

@@ -4,8 +4,8 @@
  * One workflow step (`GET /v1/tasks/{uuid}/workflow_steps[/{step}]`); timestamps are
  * `%Y-%m-%dT%H:%M:%S%.6fZ`.
  */
-export type StepResponse = { step_uuid: string, task_uuid: string, name: string, created_at: string, updated_at: string, completed_at: string | null, 
+export type StepResponse = { attempts: number, completed_at: string | null, completed_parents: number, created_at: string, current_state: string, dependencies_satisfied: boolean, last_attempted_at: string | null, last_failure_at: string | null, max_attempts: number, name: string, next_retry_at: string | null, ready_for_execution: boolean, 
 /**
  * The stored result (a whole `StepExecutionResult`; the handler output is `results.result`).
  */
-results: unknown, current_state: string, dependencies_satisfied: boolean, retry_eligible: boolean, ready_for_execution: boolean, total_parents: number, completed_parents: number, attempts: number, max_attempts: number, last_failure_at: string | null, next_retry_at: string | null, last_attempted_at: string | null, };
+results: unknown, retry_eligible: boolean, step_uuid: string, task_uuid: string, total_parents: number, updated_at: string, };

@@ -2,4 +2,4 @@
 import type { PaginationInfo } from "./PaginationInfo.js";
 import type { TaskResponse } from "./TaskResponse.js";
 
-export type TaskListResponse = { tasks: Array<TaskResponse>, pagination: PaginationInfo, };
+export type TaskListResponse = { pagination: PaginationInfo, tasks: Array<TaskResponse>, };

@@ -4,25 +4,25 @@ import type { StepReadinessStatus } from "./StepReadinessStatus.js";
 /**
  * A task with its execution context (`GET /v1/tasks/{uuid}`).
  */
-export type TaskResponse = { task_uuid: string, name: string, namespace: string, version: string, 
-/**
- * The task state (`steps_in_process`, `complete`, `blocked_by_failures`, …).
- */
-status: string, 
-/**
- * RFC 3339 with `Z`.
- */
-created_at: string, updated_at: string, 
+export type TaskResponse = { 
 /**
  * Always `null`, as tasker's server sends it.
  */
-completed_at: string | null, context: unknown, initiator: string, source_system: string, reason: string, priority: number | null, tags: Array<string> | null, correlation_id: string, parent_correlation_id: string | null, total_steps: number, pending_steps: number, in_progress_steps: number, completed_steps: number, failed_steps: number, ready_steps: number, 
+completed_at: string | null, completed_steps: number, completion_percentage: number, context: unknown, correlation_id: string, 
+/**
+ * RFC 3339 with `Z`.
+ */
+created_at: string, 
 /**
  * `has_ready_steps`, `processing`, `blocked_by_failures`, `all_complete`,
  * `waiting_for_dependencies`.
  */
-execution_status: string, recommended_action: string, completion_percentage: number, 
+execution_status: string, failed_steps: number, 
 /**
  * `healthy` or `blocked`.
  */
-health_status: string, steps: Array<StepReadinessStatus>, };
+health_status: string, in_progress_steps: number, initiator: string, name: string, namespace: string, parent_correlation_id: string | null, pending_steps: number, priority: number | null, ready_steps: number, reason: string, recommended_action: string, source_system: string, 
+/**
+ * The task state (`steps_in_process`, `complete`, `blocked_by_failures`, …).
+ */
+status: string, steps: Array<StepReadinessStatus>, tags: Array<string> | null, task_uuid: string, total_steps: number, updated_at: string, version: string, };
