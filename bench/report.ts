@@ -95,8 +95,8 @@ export function renderBenchMarkdown(report: BenchReport): string {
     '',
     '## Operations',
     '',
-    '| operation | payload | napi median | napi p99 | napi rme | koffi median | koffi p99 | koffi rme | koffi/napi [95%] | napi is | napi − core | koffi − core | core | JSON floor | contract |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| operation | payload | napi median | napi p99 | napi rme | koffi median | koffi p99 | koffi rme | koffi/napi [95%] | napi is | tasker napi (objects) | tasker/ours [95%] | napi − core | koffi − core | core | JSON floor | contract |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const s of report.scenarios) {
     const n = record(s.records, 'napi');
@@ -104,8 +104,9 @@ export function renderBenchMarkdown(report: BenchReport): string {
     const cn = coreNs(s);
     const over = (x: number | null | undefined, c: number | null) => (x === null || x === undefined || c === null ? '–' : formatNs(x - c));
     const r = ratioInterval(s.records);
+    const tasker = ratioInterval(s.records, 'tasker-napi', 'napi');
     push(
-      `| ${s.op} | ${s.payload} | ${cell(s, 'napi')} | ${formatNs(n?.p99Ns)} | ${pct(n?.rme)} | ${cell(s, 'koffi')} | ${formatNs(k?.p99Ns)} | ${pct(k?.rme)} | ${formatInterval(r)} | ${r?.verdict ?? '–'} | ${over(n?.medianNs, cn)} | ${over(k?.medianNs, cn)} | ${coreCell(cn)} | ${cell(s, 'js')} | ${cell(s, 'contract')} |`,
+      `| ${s.op} | ${s.payload} | ${cell(s, 'napi')} | ${formatNs(n?.p99Ns)} | ${pct(n?.rme)} | ${cell(s, 'koffi')} | ${formatNs(k?.p99Ns)} | ${pct(k?.rme)} | ${formatInterval(r)} | ${r?.verdict ?? '–'} | ${cell(s, 'tasker-napi')} | ${formatInterval(tasker)} | ${over(n?.medianNs, cn)} | ${over(k?.medianNs, cn)} | ${coreCell(cn)} | ${cell(s, 'js')} | ${cell(s, 'contract')} |`,
     );
   }
   const napiNoop = noop('napi');
@@ -114,6 +115,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
     '',
     `Empty calls: napi ${formatNs(napiNoop)}, koffi ${formatNs(koffiNoop)}, JS ${formatNs(noop('js'))}. ` +
       '"napi − core" / "koffi − core" is what a call costs above the core\'s own work: the bridge, the conversions and the contract layer. ' +
+      '"tasker napi (objects)" is the reference: tasker\'s landed transfer, the same addon\'s object exports (napi-rs objects and `serde_json::Value`), mapped to the contract in JS; "tasker/ours" > 1 means our JSON-text path is faster. ' +
       'The napi transfer alternatives are compared by the transfer probes below.',
   );
 

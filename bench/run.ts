@@ -10,6 +10,7 @@ import { NapiBackend } from '../src/backends/napi.js';
 import { KoffiBackend } from '../src/backends/koffi.js';
 import { packageRoot } from '../src/backends/locate.js';
 import { loadBackend } from '../src/select.js';
+import { ObjectSurface } from '../parity-tests/parity/support/raw.js';
 import { analyze } from './analysis.js';
 import { timeCore } from './core-floor.js';
 import { loadBenchProbes } from './probes.js';
@@ -28,8 +29,9 @@ export interface RunBenchOptions {
   filter?: RegExp;
   /** Payload sizes of the sized scenarios (default: all five). */
   sizes?: readonly PayloadSize[];
-  /** Skip the transfer probes / the WorkerServer benchmark. */
+  /** Skip the transfer probes / the WorkerServer benchmark / the tasker-napi reference row. */
   transfer?: boolean;
+  reference?: boolean;
   worker?: boolean;
   /** Progress lines (default: none). */
   progress?: (line: string) => void;
@@ -63,6 +65,9 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchRepo
     const napi = loadBackend({ backend: 'napi' }) as NapiBackend;
     const koffi = loadBackend({ backend: 'koffi' }) as KoffiBackend;
     const probes = loadBenchProbes();
+    // The reference: tasker's landed transfer, i.e. the addon's object exports (napi-rs objects and
+    // serde_json::Value), mapped to the contract in JS as a worker must. Same addon, same engine.
+    const taskerNapi = options.reference === false ? null : new ObjectSurface();
     const sizes = options.sizes ?? PAYLOAD_SIZES;
     const payloads = new Map(sizes.map((s) => [s.label, contextOfSize(s.bytes, PAYLOAD_SEED)]));
 
@@ -97,6 +102,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchRepo
       ];
       // Alternate which backend goes first, so neither always runs on a warmer or cooler machine.
       const subjects: Subject[] = index % 2 === 0 ? pair : [pair[1] as Subject, pair[0] as Subject];
+      if (taskerNapi !== null) subjects.push(backendSubject(`tasker-napi: ${name}`, 'tasker-napi', 'backend', taskerNapi, scenario, payload));
       if (payload !== null) {
         subjects.push({
           name: `js: JSON.stringify+parse ${name}`,

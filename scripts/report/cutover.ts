@@ -14,6 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { ratioInterval } from '../../bench/analysis.js';
+import type { BenchReport } from '../../bench/model.js';
 import { readBenchReport } from '../../bench/report.js';
 import { packageRoot } from '../../src/backends/locate.js';
 
@@ -170,6 +172,19 @@ function tas283(dir: string): Judged {
   };
 }
 
+/** One line on tasker's landed napi transfer (the object exports) against ours, from the reference row. */
+function referenceLine(data: BenchReport): string | null {
+  const rows = data.scenarios.map((s) => ratioInterval(s.records, 'tasker-napi', 'napi')).filter((r) => r !== null);
+  if (rows.length === 0) return null;
+  const points = rows.map((r) => r.point).sort((a, b) => a - b);
+  const mid = points[Math.floor(points.length / 2)] as number;
+  const count = (v: string) => rows.filter((r) => r.verdict === v).length;
+  return (
+    `tasker's landed napi transfer (object exports) / ours: median ${mid.toFixed(2)}x (> 1: ours faster; range ${(points[0] as number).toFixed(2)}–${(points[points.length - 1] as number).toFixed(2)}x) ` +
+    `over ${rows.length} scenarios; ours faster in ${count('faster')}, tie in ${count('tie')}, slower in ${count('slower')} (95% intervals)`
+  );
+}
+
 function bench(dir: string): Judged {
   const title = 'performance targets (docs/benchmarks.md): napi no slower than koffi, and faster where it should be';
   const file = path.join(dir, 'bench.json');
@@ -196,7 +211,7 @@ function bench(dir: string): Judged {
       figure: `${data.mode} run: not judged (targets are judged on \`npm run bench -- --full\`); as a smoke ${met} of ${data.analysis.targets.length} targets met`,
       link: report,
       generatedAt: data.generatedAt,
-      details: data.analysis.targets.map((t) => `${t.status} (smoke): ${t.title} — ${t.summary}`),
+      details: [...data.analysis.targets.map((t) => `${t.status} (smoke): ${t.title} — ${t.summary}`), ...[referenceLine(data)].filter((x) => x !== null)],
     };
   }
   const targets = data.analysis.targets;
@@ -209,6 +224,8 @@ function bench(dir: string): Judged {
   if (napiWorker != null && koffiWorker != null) {
     details.push(`WorkerServer: napi ${Math.round(napiWorker)} steps/s, koffi ${Math.round(koffiWorker)} steps/s (${(napiWorker / koffiWorker).toFixed(2)}x)`);
   }
+  const reference = referenceLine(data);
+  if (reference !== null) details.push(reference);
   if (data.analysis.errors.length > 0) details.push(`${data.analysis.errors.length} benchmark task(s) errored`);
   return {
     id: 'bench',
