@@ -12,6 +12,21 @@ export const ERROR_CODES = [
 ] as const;
 export type TaskerErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Longest error message the contract hands out. The core echoes what it was sent (`Task template
+ * not found: <name>`), so a 5 MB name would make a 5 MB message; longer messages are cut here.
+ */
+export const MAX_ERROR_MESSAGE = 2000;
+
+/** `message`, cut to `max` characters (never through a surrogate pair) with the count of what was left out. */
+export function boundedMessage(message: string, max = MAX_ERROR_MESSAGE): string {
+  if (message.length <= max) return message;
+  let cut = message.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return `${cut}… (${message.length - cut.length} more characters)`;
+}
+
 export class TaskerError extends Error {
   override readonly name: string = 'TaskerError';
   readonly code: TaskerErrorCode;

@@ -17,7 +17,7 @@
  * show what the bridges do without the contract's rules.
  */
 import type { JsonValue } from './contract.js';
-import { TaskerError } from './errors.js';
+import { boundedMessage, TaskerError } from './errors.js';
 
 /**
  * How a string crosses the legacy bridge:
@@ -55,12 +55,40 @@ export const MAX_JSON_DEPTH = 100;
 /** Names a JS value's type the way error messages do: `null`, `array`, `number`, `bigint`, … */
 export function describeJsType(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
+  try {
+    if (Array.isArray(value)) return 'array';
+  } catch {
+    // A revoked Proxy cannot say whether it is an array.
+  }
   return typeof value;
 }
 
 function invalid(detail: string): TaskerError {
-  return new TaskerError('INVALID_REQUEST', `Invalid argument: ${detail}`);
+  return new TaskerError('INVALID_REQUEST', boundedMessage(`Invalid argument: ${detail}`));
+}
+
+/** `error instanceof TaskerError`, false where asking throws (a thrown revoked Proxy). */
+export function isTaskerErrorValue(error: unknown): error is TaskerError {
+  try {
+    return error instanceof TaskerError;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Text for what a getter or proxy of the caller's value threw, at most `max` characters; never
+ * throws (a revoked Proxy, an object whose `toString` throws, …).
+ */
+export function describeThrown(error: unknown, max = 200): string {
+  let text: string;
+  try {
+    const message: unknown = error instanceof Error ? error.message : error;
+    text = typeof message === 'string' ? message : String(message);
+  } catch {
+    text = 'a value that cannot be described';
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function reject(argument: string, detail: string): TaskerError {
@@ -91,11 +119,16 @@ function pathOf(argument: string, keys: readonly (string | number)[]): string {
   let path = argument;
   for (const key of keys) {
     if (typeof key === 'number') path += `[${key}]`;
+    // A long key is shown by its start: the message stays bounded whatever the keys.
+    else if (key.length > MAX_KEY_SHOWN) path += `[${JSON.stringify(key.slice(0, MAX_KEY_SHOWN))}…]`;
     else if (/^[A-Za-z_$][\w$]*$/.test(key)) path += `.${key}`;
     else path += `[${JSON.stringify(key)}]`;
   }
   return path;
 }
+
+/** Characters of a key an error path shows. */
+const MAX_KEY_SHOWN = 64;
 
 /** What an object that is not JSON is, for the error message: `Map`, `Uint8Array`, `a Foo instance`, … */
 function describeObject(object: object, prototype: object | null): string {
@@ -228,10 +261,9 @@ export const contractJsonPolicy: JsonPolicy = {
     try {
       return visit(value, 0) as JsonValue;
     } catch (error) {
-      if (error instanceof TaskerError) throw error;
+      if (isTaskerErrorValue(error)) throw error;
       // A getter or proxy that throws while being read: the caller's value cannot be converted.
-      const detail = error instanceof Error ? error.message : String(error);
-      throw reject(here(), `could not be read: ${detail}`);
+      throw reject(here(), `could not be read: ${describeThrown(error)}`);
     }
   },
   normalizeString(value: string, argument: string, kind: StringKind = 'field'): string {

@@ -27,7 +27,7 @@ import type {
   TaskRequest,
 } from './contract.js';
 import { TaskerError } from './errors.js';
-import { contractJsonPolicy, describeJsType, type JsonPolicy, type StringKind } from './json-policy.js';
+import { contractJsonPolicy, describeJsType, describeThrown, isTaskerErrorValue, type JsonPolicy, type StringKind } from './json-policy.js';
 
 export { describeJsType };
 
@@ -37,6 +37,21 @@ export function invalidArgument(detail: string): TaskerError {
 
 function wrongType(name: string, expected: string, value: unknown): TaskerError {
   return invalidArgument(`${name} must be ${expected}, got ${describeJsType(value)}`);
+}
+
+/** A getter or proxy of the caller's argument threw while it was read: the contract's error, not the raw one. */
+function unreadable(name: string, error: unknown): TaskerError {
+  if (isTaskerErrorValue(error)) return error;
+  return invalidArgument(`${name} could not be read: ${describeThrown(error)}`);
+}
+
+/** `Array.isArray`, which throws for a revoked Proxy. */
+function isArray(value: unknown, name: string): boolean {
+  try {
+    return Array.isArray(value);
+  } catch (error) {
+    throw unreadable(name, error);
+  }
 }
 
 const isAbsent = (value: unknown): value is null | undefined => value === undefined || value === null;
@@ -111,10 +126,19 @@ export class ArgumentChecks {
   }
 
   stringArray(value: unknown, name: string): string[] {
-    if (!Array.isArray(value)) throw wrongType(name, 'an array of strings', value);
+    if (!isArray(value, name)) throw wrongType(name, 'an array of strings', value);
+    const array = value as unknown[];
     const out: string[] = [];
-    // Indexed, so a hole is an item (`undefined`, not a string) rather than skipped.
-    for (let index = 0; index < value.length; index += 1) out.push(this.string(value[index], `${name}[${index}]`));
+    let index = 0;
+    try {
+      // Indexed, so a hole is an item (`undefined`, not a string) rather than skipped. Each item is read once.
+      for (; index < array.length; index += 1) {
+        const item = array[index];
+        out.push(this.string(item, `${name}[${index}]`));
+      }
+    } catch (error) {
+      throw unreadable(`${name}[${index}]`, error);
+    }
     return out;
   }
 
@@ -124,8 +148,25 @@ export class ArgumentChecks {
 
   /** A plain object (not null, not an array): the shape of every structured argument. */
   object(value: unknown, name: string): Record<string, unknown> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw wrongType(name, 'an object', value);
+    if (typeof value !== 'object' || value === null || isArray(value, name)) throw wrongType(name, 'an object', value);
     return value as Record<string, unknown>;
+  }
+
+  /**
+   * A plain snapshot of the fields `keys` of the structured argument `name`, each read exactly
+   * once; a getter or proxy that throws is `INVALID_REQUEST` (`<name>.<key> could not be read: …`).
+   */
+  private fields<K extends string>(value: unknown, name: string, keys: readonly K[]): Record<K, unknown> {
+    const record = this.object(value, name);
+    const snapshot = {} as Record<K, unknown>;
+    for (const key of keys) {
+      try {
+        snapshot[key] = record[key];
+      } catch (error) {
+        throw unreadable(`${name}.${key}`, error);
+      }
+    }
+    return snapshot;
   }
 
   /** A required free-form JSON value (`null` allowed), through the JSON policy. */
@@ -155,7 +196,7 @@ export class ArgumentChecks {
 
   bootstrapConfig(value: unknown): BootstrapConfig | undefined {
     if (isAbsent(value)) return undefined;
-    const c = this.object(value, 'config');
+    const c = this.fields(value, 'config', ['seed', 'clockStart', 'clockTickMs', 'templatePath', 'namespaces', 'logLevel', 'stepTimeoutMs', 'starvationThresholdMs']);
     return defined<BootstrapConfig>({
       seed: this.optionalInteger(c.seed, 'config.seed', 'u32'),
       clockStart: this.optionalString(c.clockStart, 'config.clockStart'),
@@ -169,7 +210,7 @@ export class ArgumentChecks {
   }
 
   taskRequest(value: unknown): TaskRequest {
-    const r = this.object(value, 'request');
+    const r = this.fields(value, 'request', ['name', 'namespace', 'version', 'context', 'initiator', 'sourceSystem', 'reason', 'tags', 'priority', 'correlationId', 'parentCorrelationId', 'idempotencyKey', 'options', 'requestedAt']);
     return defined<TaskRequest>({
       name: this.string(r.name, 'request.name'),
       namespace: this.string(r.namespace, 'request.namespace'),
@@ -190,7 +231,7 @@ export class ArgumentChecks {
 
   listTasksParams(value: unknown): ListTasksParams | undefined {
     if (isAbsent(value)) return undefined;
-    const p = this.object(value, 'params');
+    const p = this.fields(value, 'params', ['limit', 'offset', 'namespace', 'status']);
     return defined<ListTasksParams>({
       limit: this.optionalInteger(p.limit, 'params.limit', 'i32'),
       offset: this.optionalInteger(p.offset, 'params.offset', 'i32'),
@@ -200,7 +241,7 @@ export class ArgumentChecks {
   }
 
   private stepExecutionMetadata(value: unknown, name: string): StepExecutionMetadata {
-    const m = this.object(value, name);
+    const m = this.fields(value, name, ['executionTimeMs', 'workerId', 'completedAt', 'retryable', 'errorType', 'errorCode', 'custom']);
     return defined<StepExecutionMetadata>({
       executionTimeMs: this.integer(m.executionTimeMs, `${name}.executionTimeMs`, 'i64'),
       workerId: this.optionalString(m.workerId, `${name}.workerId`),
@@ -214,7 +255,7 @@ export class ArgumentChecks {
 
   private stepExecutionError(value: unknown, name: string): StepExecutionError | undefined {
     if (isAbsent(value)) return undefined;
-    const e = this.object(value, name);
+    const e = this.fields(value, name, ['message', 'errorType', 'retryable', 'statusCode', 'backtrace', 'context']);
     return defined<StepExecutionError>({
       message: this.string(e.message, `${name}.message`),
       errorType: this.optionalString(e.errorType, `${name}.errorType`),
@@ -226,7 +267,7 @@ export class ArgumentChecks {
   }
 
   stepExecutionResult(value: unknown): StepExecutionResult {
-    const r = this.object(value, 'result');
+    const r = this.fields(value, 'result', ['stepUuid', 'success', 'result', 'status', 'metadata', 'error', 'orchestrationMetadata']);
     return defined<StepExecutionResult>({
       stepUuid: this.string(r.stepUuid, 'result.stepUuid'),
       success: this.boolean(r.success, 'result.success'),
@@ -239,7 +280,7 @@ export class ArgumentChecks {
   }
 
   checkpointYieldData(value: unknown): CheckpointYieldData {
-    const d = this.object(value, 'data');
+    const d = this.fields(value, 'data', ['stepUuid', 'cursor', 'itemsProcessed', 'accumulatedResults']);
     return defined<CheckpointYieldData>({
       stepUuid: this.string(d.stepUuid, 'data.stepUuid'),
       cursor: this.json(d.cursor, 'data.cursor'),

@@ -367,7 +367,8 @@ export class WorkerServer {
       checkpoint: checkpointProgress(event.workflowStep.checkpoint),
       dependencyResults: event.dependencyResults,
       dependencyResult(stepName: string): JsonValue {
-        const dependency = event.dependencyResults[stepName];
+        // Own keys only: `constructor` or `__proto__` is a dependency only if a step has that name.
+        const dependency = Object.hasOwn(event.dependencyResults, stepName) ? event.dependencyResults[stepName] : undefined;
         if (dependency === undefined) {
           const known = Object.keys(event.dependencyResults).join(', ') || 'none';
           throw new StepHandlerError(`Step ${event.workflowStep.name} has no dependency ${stepName} (has: ${known})`, {
@@ -543,9 +544,19 @@ function carryable(text: string, max = MAX_MESSAGE): string {
   return cut.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
 }
 
+/** `value instanceof type`, false where asking throws (a revoked Proxy, a throwing `getPrototypeOf` trap). */
+function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
 function failureFromError(error: unknown): StepFailure {
-  const isError = error instanceof Error;
-  const messageValue = isError || error instanceof StepHandlerError ? read(error, 'message') : error;
+  const isError = isInstance(error, Error);
+  const isHandlerError = isInstance(error, StepHandlerError);
+  const messageValue = isError || isHandlerError ? read(error, 'message') : error;
   const message = carryable(typeof messageValue === 'string' ? messageValue : describeThrown(messageValue));
   const stack = read(error, 'stack');
   const backtrace = typeof stack === 'string' ? stack.split('\n').map((line) => carryable(line, 500)).slice(0, 50) : undefined;
@@ -553,7 +564,7 @@ function failureFromError(error: unknown): StepFailure {
     const value = read(error, key);
     return typeof value === 'string' ? carryable(value, 200) : undefined;
   };
-  if (error instanceof StepHandlerError) {
+  if (isHandlerError) {
     const statusCode = read(error, 'statusCode');
     const context = read(error, 'context');
     const details: StepFailureDetails = { retryable: read(error, 'retryable') !== false };

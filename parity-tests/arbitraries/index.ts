@@ -10,6 +10,8 @@
  *             `PAYLOAD_SIZES`: 100B, 1KB, 10KB, 100KB, 1MB)
  * - inputs:   the arguments of the 28 operations, valid and invalid, and the scenarios (engine
  *             states) they are called in
+ * - hostile:  plans of one hostile value (getter, Proxy, `__proto__`, hole, huge string, …) at
+ *             any path of a valid call, and templates with step names JS treats specially
  *
  * Nothing here imports vitest: benchmarks use it from plain Node.
  */
@@ -17,3 +19,4 @@ export * from './strings.js';
 export * from './values.js';
 export * from './payloads.js';
 export * from './inputs.js';
+export * from './hostile.js';

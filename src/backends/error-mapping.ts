@@ -4,7 +4,7 @@
  * `{code, message, recoverable}` with the core's stable code and message. A caller cannot tell
  * which bridge failed.
  */
-import { isTaskerErrorCode, TaskerError } from '../errors.js';
+import { boundedMessage, isTaskerErrorCode, TaskerError } from '../errors.js';
 import type { LastErrorDto } from '../generated/legacy/LastErrorDto.js';
 
 export function fromLastError(text: string): TaskerError {
@@ -18,6 +18,7 @@ export function fromLastError(text: string): TaskerError {
     });
   }
   const code = isTaskerErrorCode(error.code) ? error.code : 'INTERNAL';
-  const message = typeof error.message === 'string' ? error.message : 'Internal error: the bridge reported an error without a message';
+  // Bounded: the core's messages echo its input, which may be megabytes.
+  const message = typeof error.message === 'string' ? boundedMessage(error.message) : 'Internal error: the bridge reported an error without a message';
   return new TaskerError(code, message, { recoverable: typeof error.recoverable === 'boolean' ? error.recoverable : code === 'INTERNAL' });
 }
