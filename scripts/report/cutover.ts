@@ -238,6 +238,71 @@ function bench(dir: string): Judged {
   };
 }
 
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/**
+ * The soak's terminations phase (`soak.json` `terminations`: worker_threads terminated mid-call)
+ * as detail lines of the reliability criterion: koffi's live C strings are the rollback bridge's
+ * risk, shown and never judged; napi is judged (a failed worker or RSS per termination over the
+ * bound fails reliability, as it fails the soak).
+ */
+export function terminationDetails(soak: Json | null): { details: string[]; napiFailure: string | null } {
+  const t = obj(soak?.terminations);
+  if (soak === null) return { details: [], napiFailure: null };
+  if (t === undefined || !Array.isArray(t.arms)) {
+    return { details: ['koffi risk, threads terminated mid-call: not measured (this soak.json has no terminations phase; rerun `npm run soak`)'], napiFailure: null };
+  }
+  const arms = (t.arms as unknown[]).map(obj).filter((a): a is Json => a !== undefined);
+  const arm = (name: string): Json | undefined => arms.find((a) => a.arm === name);
+  const bound = num(t.rssBoundBytesPerTermination) ?? 256 * 1024;
+  const details: string[] = [];
+  const rss = (a: Json): string => (num(a.rssPerTermination) === undefined ? '?' : kib(num(a.rssPerTermination) as number));
+  const floor = arm('none');
+  const floorText = floor !== undefined && num(floor.rssPerTermination) !== undefined ? `; a worker with no bridge: ${rss(floor)}` : '';
+  const koffi = arm('koffi');
+  if (koffi !== undefined) {
+    if (str(koffi.failure) !== undefined) details.push(`koffi risk, threads terminated mid-call: the run did not complete (${str(koffi.failure)})`);
+    else {
+      const leaked = num(koffi.leakedStrings);
+      const per = num(koffi.leakedPerTermination);
+      const bytes = per === undefined || num(koffi.meanAnswerBytes) === undefined ? '' : `, ≈ ${Math.round(per * (num(koffi.meanAnswerBytes) as number))} B`;
+      const control = arm('koffi-js-dispose');
+      const controlText =
+        control !== undefined && num(control.leakedStrings) !== undefined
+          ? `; the pre-fix declaration (dispose in JS) leaked ${num(control.leakedStrings)} in ${num(control.terminations)}`
+          : '';
+      details.push(
+        `koffi risk, threads terminated mid-call: ${num(koffi.terminations)} worker.terminate() (${num(koffi.midCall)} mid-call) left ` +
+          `${leaked ?? '?'} live C strings (${per ?? '?'} per termination${bytes})${controlText}; RSS ${rss(koffi)} per termination${floorText}`,
+      );
+    }
+  }
+  const napi = arm('napi');
+  let napiFailure: string | null = null;
+  if (napi !== undefined) {
+    if (str(napi.failure) !== undefined) napiFailure = `napi terminations did not complete (${str(napi.failure)})`;
+    else {
+      const failed = num(napi.failedWorkers) ?? 0;
+      const perTermination = num(napi.rssPerTermination);
+      if (failed > 0) napiFailure = `napi: ${failed} workers failed when terminated`;
+      else if (perTermination !== undefined && perTermination >= bound) napiFailure = `napi: RSS ${kib(perTermination)} per termination >= ${kib(bound)}`;
+      details.push(
+        `napi, threads terminated mid-call: ${num(napi.terminations)} worker.terminate() (${num(napi.midCall)} mid-call), ${failed} failed, no C strings; ` +
+          `RSS ${rss(napi)} per termination (bound ${kib(bound)})${floorText}`,
+      );
+    }
+  }
+  if (napiFailure !== null) details.push(`FAIL: ${napiFailure}`);
+  return { details, napiFailure };
+}
+
+function reliability(dir: string): Judged {
+  const judged = fromGeneric('reliability', 'reliability: the soak (long-running worker, leaks, crashes) passes on napi', dir, 'soak');
+  const { details, napiFailure } = terminationDetails(readJson(path.join(dir, 'soak.json')).data);
+  if (napiFailure === null) return { ...judged, details: [...judged.details, ...details] };
+  return { ...judged, status: 'fail', figure: `${judged.figure}; ${napiFailure}`, details: [...judged.details, ...details] };
+}
+
 const COMMANDS: Record<Criterion['id'], string> = {
   parity: 'npm run parity',
   tas283: 'npm run repro:tas283',
@@ -257,7 +322,9 @@ function runKind(id: Criterion['id'], dir: string): string | null {
   if (id === 'bench') return str(data.mode) === undefined ? null : `${str(data.mode)} run`;
   if (id === 'reliability') {
     const calls = num(data.callsPerBackend);
-    return calls === undefined ? null : `${calls.toLocaleString('en-US')} calls per backend`;
+    const koffiTerminations = (Array.isArray(obj(data.terminations)?.arms) ? (obj(data.terminations)?.arms as unknown[]) : []).map(obj).find((a) => a?.arm === 'koffi');
+    const terminations = num(koffiTerminations?.terminations);
+    return calls === undefined ? null : `${calls.toLocaleString('en-US')} calls per backend${terminations === undefined ? '' : `, ${terminations.toLocaleString('en-US')} terminations per bridge`}`;
   }
   return null;
 }
@@ -278,7 +345,7 @@ export function assessCutover(dir: string): Cutover {
     fromGeneric('parity', 'parity: both bridges give identical results and errors for any input', dir, 'parity'),
     tas283(dir),
     bench(dir),
-    fromGeneric('reliability', 'reliability: the soak (long-running worker, leaks, crashes) passes on napi', dir, 'soak'),
+    reliability(dir),
   ];
   const criteria: Criterion[] = judged.map((c) => {
     const stale = codeCommit !== null && c.generatedAt !== null && Date.parse(c.generatedAt) < Date.parse(codeCommit.date);

@@ -4,10 +4,13 @@
  * Runs the mixed workload (`workload.ts`) on each backend, each in its own child process (clean
  * RSS, and a crash is a reported result), then the worker_threads scenario (`threads.ts`, its own
  * child), then a short run with a deliberate C-string leak to show the live-string check catches
- * it; judges each against the targets and writes `reports/soak.md` and `reports/soak.json`.
+ * it, then worker_threads terminated mid-call on each bridge (`terminate.ts`, one child per arm);
+ * judges each against the targets and writes `reports/soak.md` and `reports/soak.json`.
  *
  * Targets: under 5 MB of RSS growth per million calls after warm-up (both the end-to-end delta
- * and the least-squares slope), and 0 C strings left unfreed on the legacy bridge.
+ * and the least-squares slope), and 0 C strings left unfreed on the legacy bridge. The terminations
+ * are judged on napi only (no failed worker, RSS per termination under the churn bound); koffi's
+ * live strings after them are reported as the rollback bridge's risk, not a gate.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,7 @@ import { BACKENDS, type BackendName } from '../../../src/contract.js';
 import { packageRoot } from '../../../src/backends/locate.js';
 import { describeFailure, runInChild, siblingModule, type ChildOutcome } from '../../../scripts/lib/child-process.js';
 import { renderSoakMarkdown } from './report.js';
+import { runTerminations, terminationsForCalls, type TerminationsOptions, type TerminationsReport } from './terminate.js';
 import type { ThreadScenarioOptions, ThreadScenarioResult } from './threads.js';
 import type { WorkloadOptions, WorkloadResult } from './workload.js';
 import {
@@ -39,6 +43,9 @@ export interface SoakOptions {
   threads?: boolean | ThreadScenarioOptions;
   /** Run the deliberate-leak demonstration (koffi, default true when koffi is soaked). */
   leakCheck?: boolean;
+  /** Terminate worker_threads mid-call on each bridge (default true: `terminationsForCalls(calls)`
+   *  per bridge; a number sets it; false skips). */
+  terminations?: boolean | number | Omit<TerminationsOptions, 'backends' | 'libraryPaths' | 'log'>;
   /** Run the backends' workloads at the same time (default true: they are separate processes). */
   parallel?: boolean;
   libraryPaths?: Partial<Record<BackendName, string>>;
@@ -83,6 +90,8 @@ export interface SoakReport {
   backends: BackendSoak[];
   threads: (ThreadScenarioResult & { failure: string | null }) | null;
   leakCheck: LeakCheck | null;
+  /** worker_threads terminated mid-call, per bridge (`terminate.ts`); null when not run. */
+  terminations: TerminationsReport | null;
   pass: boolean;
 }
 
@@ -184,12 +193,21 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     log(`leak check: ${leakCheck.detected ? 'detected' : 'NOT detected'} (${leakCheck.leakedCalls} leaked, ${String(leakCheck.liveStringsEnd)} live)`);
   }
 
+  let terminations: TerminationsReport | null = null;
+  if (options.terminations !== false && options.terminations !== 0) {
+    const given = options.terminations;
+    const perBridge = typeof given === 'number' ? given : typeof given === 'object' && given.terminations !== undefined ? given.terminations : terminationsForCalls(calls);
+    terminations = await runTerminations({ ...(typeof given === 'object' ? given : {}), backends, libraryPaths, terminations: perBridge, log });
+    log(`terminations: ${terminations.ok ? 'PASS' : 'FAIL'} (napi judged; koffi C strings left: ${String(terminations.koffiLeakedStrings)})`);
+  }
+
   const cpus = os.cpus();
   const pass =
     results.every((r) => r.verdict.pass) &&
     (threads?.ok ?? true) &&
     (threads?.churn == null || threads.churn.rssGrowthPerWorker < CHURN_RSS_BOUND_BYTES_PER_WORKER) &&
-    (leakCheck?.detected ?? true);
+    (leakCheck?.detected ?? true) &&
+    (terminations?.ok ?? true);
   const perMillion = (bytes: number | undefined): number | null => (bytes === undefined ? null : Math.round((bytes / MB) * 1000) / 1000);
   const report: SoakReport = {
     verdict: pass ? 'PASS' : 'FAIL',
@@ -224,6 +242,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     backends: results,
     threads,
     leakCheck,
+    terminations,
     pass,
   };
 

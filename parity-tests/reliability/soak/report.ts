@@ -17,6 +17,65 @@ function thin(samples: MemorySample[], rows: number): MemorySample[] {
   return Array.from({ length: rows }, (_, i) => samples[Math.round(i * step)] as MemorySample);
 }
 
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+const ARM_LABEL: Record<string, string> = {
+  napi: 'napi (the contract)',
+  koffi: 'koffi (the contract)',
+  'koffi-js-dispose': 'koffi, control: the pre-fix declaration (dispose in JS)',
+  none: 'no bridge (floor: Node\'s own cost of a terminated worker)',
+};
+
+function renderTerminations(report: SoakReport, out: (line?: string) => void): void {
+  out();
+  out('## worker_threads terminated mid-call');
+  out();
+  const t = report.terminations;
+  if (t === null || t === undefined) {
+    out('Not run.');
+    return;
+  }
+  const first = t.arms.find((a) => !('failure' in a));
+  out(
+    'Each worker loads one bridge and calls string-returning operations in a tight loop (`getWorkerStatus`, `clientGetTask`, `pollStepEvents`, ' +
+      '`clientListTasks` of 10, `getFfiDispatchMetrics`) on a seeded engine; the driver calls `worker.terminate()` after a random ' +
+      `0-${first !== undefined && !('failure' in first) ? first.maxDelayMs : 3} ms, ${first !== undefined && !('failure' in first) ? first.concurrency : 2} workers alive at once, one child process per arm. ` +
+      '"Mid-call" counts terminations that found the worker inside a bridge call. Judged: napi (no failed worker, RSS per termination ' +
+      `under ${kib(t.rssBoundBytesPerTermination)}): **${t.napiOk === null ? 'not run' : mark(t.napiOk)}**. koffi's C strings are reported as the rollback bridge's risk, not judged.`,
+  );
+  out();
+  out('| arm | terminations | mid-call | calls | failed workers | live C strings left | per termination | ≈ bytes per termination | RSS per termination (after warm-up) | RSS warm → end | duration |');
+  out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
+  for (const a of t.arms) {
+    if ('failure' in a) {
+      out(`| ${ARM_LABEL[a.arm] ?? a.arm} | **did not complete**: ${a.failure.replace(/\|/g, '\\|')} | | | | | | | | | |`);
+      continue;
+    }
+    const leaked = a.leakedStrings === null ? 'n/a (no C strings)' : n(a.leakedStrings);
+    const per = a.leakedPerTermination === null ? '–' : a.leakedPerTermination.toFixed(3);
+    const bytes = a.leakedPerTermination === null ? '–' : `${n(Math.round(a.leakedPerTermination * a.meanAnswerBytes))} B`;
+    out(
+      `| ${ARM_LABEL[a.arm] ?? a.arm} | ${n(a.terminations)} | ${n(a.midCall)} | ${n(a.calls)} | ${a.failedWorkers} | ${leaked} | ${per} | ${bytes} | ` +
+        `${kib(a.rssPerTermination)} | ${mb(a.rssWarm, 1)} → ${mb(a.rssEnd, 1)} | ${(a.durationMs / 1000).toFixed(1)} s |`,
+    );
+  }
+  out();
+  out(
+    'Bytes per termination = leaked strings per termination × the mean answer of the loop on the wire ' +
+      `(${first !== undefined && !('failure' in first) ? n(first.meanAnswerBytes) : '?'} B; a leaked \`clientListTasks\` answer is the largest). ` +
+      'RSS per termination is (end − first sample after warm-up) / terminations since: each termination is also a worker created and torn down, ' +
+      'so it carries the worker churn\'s noise (tens of KiB either way), far above a few KiB of strings; the live-string counter is the exact figure.',
+  );
+  out();
+  out(
+    'Why koffi leaked before the fix: `terminate()` marks the worker\'s environment as stopping at once, and V8 stops the thread only at its next interrupt check, ' +
+      'so a call in the Rust code returns its `char *` normally; koffi then freed the string by calling the disposable type\'s JavaScript dispose function, ' +
+      'which Node refuses while stopping. The adapter now declares the return `void *` and decodes and frees it with two native calls in its own frame ' +
+      '(`src/backends/legacy-library.ts`), which V8 does not interrupt; the control arm keeps the old declaration. Details: docs/reliability.md.',
+  );
+  for (const a of t.arms) if (!('failure' in a)) for (const e of a.errors.slice(0, 5)) out(`- ${a.arm}: ${e}`);
+}
+
 export function renderSoakMarkdown(report: SoakReport): string {
   const lines: string[] = [];
   const out = (line = ''): void => {
@@ -171,6 +230,7 @@ export function renderSoakMarkdown(report: SoakReport): string {
     }
     for (const r of t.perBackend) for (const e of r.errors.slice(0, 5)) out(`- ${r.backend}: ${e}`);
   }
+  renderTerminations(report, out);
   out();
   out('Reproduce: `npm run soak` (default 1,000,000 calls per backend; `npm run soak -- --calls 250k`, `--backend koffi`). Method and the rest of the reliability suite: docs/reliability.md.');
   out();
