@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { BACKENDS, type BackendName } from '../src/contract.js';
+import { BACKENDS, OPERATIONS, type BackendName } from '../src/contract.js';
 import { BACKEND_ENV, chooseBackend, loadBackend } from '../src/select.js';
 import { runOrderWorkflow, type WorkflowRunResult } from './workflow.js';
 
@@ -68,6 +68,33 @@ function inputDir(value: string, previous: string[] = []): string[] {
   return [...previous, dir];
 }
 
+/**
+ * The families of parity property keys (`op.<operation>`, `payload.…`, …; the type-level test is
+ * `types`). A selection outside them would run nothing: refuse it before anything starts.
+ */
+const KEY_FAMILIES = ['op', 'policy', 'payload', 'model', 'planted', 'surface', 'log', 'hunt', 'types'];
+
+function onlyKeys(value: string): string {
+  const patterns = value.split(',').map((p) => p.trim());
+  for (const pattern of patterns) {
+    const stem = pattern.endsWith('*') ? pattern.slice(0, -1) : pattern;
+    const family = stem.split('.')[0] ?? '';
+    const known = KEY_FAMILIES.some((f) => f.startsWith(family) && (stem.length <= f.length ? f.startsWith(stem) : stem.startsWith(`${f}.`) || stem === f));
+    if (pattern === '' || !known) {
+      throw new InvalidArgumentError(`"${pattern}" matches no property key; keys are ${KEY_FAMILIES.map((f) => (f === 'types' ? f : `${f}.…`)).join(', ')}`);
+    }
+    if (stem.startsWith('op.')) {
+      const name = stem.slice(3);
+      const ops = OPERATIONS.filter((op) => (pattern.endsWith('*') ? op.startsWith(name) : op === name));
+      if (ops.length === 0) {
+        const near = OPERATIONS.filter((op) => op.toLowerCase().startsWith(name.slice(0, 4).toLowerCase()));
+        throw new InvalidArgumentError(`"${pattern}" names no operation${near.length > 0 ? ` (did you mean ${near.map((op) => `op.${op}`).join(', ')}?)` : ''}`);
+      }
+    }
+  }
+  return patterns.join(',');
+}
+
 const backendOption = () =>
   new Option('-b, --backend <name>', `the bridge (default: ${BACKEND_ENV}, else napi)`).choices([...BACKENDS]);
 
@@ -109,7 +136,7 @@ function program(setCode: (code: number) => void): Command {
     .option('--seed <n>', 'fast-check seed of every property (default: random, printed)', anyInteger)
     .option('--path <key:path>', "replay one counterexample, as a failure prints it (with its --seed)")
     .option('--runs <n>', 'base runs per property (default 200, or FC_NUM_RUNS); model-based sequences: a fifth', integerAtLeast(1))
-    .option('--only <keys>', 'comma-separated property keys or prefixes ending in * (e.g. op.client*,model.*)')
+    .option('--only <keys>', 'comma-separated property keys or prefixes ending in * (e.g. op.client*,model.*)', onlyKeys)
     .option('--plant <name>', 'switch on a deliberately divergent napi wrapper (the run must fail)')
     .addOption(new Option('--policy <name>', "the conversion rules: the contract's, or minimal to see the raw divergences").choices(['contract', 'minimal']))
     .option('--shard <i/n>', 'run the i-th of n shards (by test file); merge them with `parity merge`', shard)
@@ -159,7 +186,7 @@ function program(setCode: (code: number) => void): Command {
   cli
     .command('report')
     .description('re-render reports/bench.* and write reports/CUTOVER.md (go or no-go for napi as the default) from the latest results')
-    .option('--out <dir>', 'the reports folder (default: reports/)', outputDir)
+    .option('--out <dir>', 'the reports folder, which holds the inputs (default: reports/)', (value: string) => inputDir(value)[0] as string)
     .option('--check', 'exit 1 unless the verdict is GO')
     .action(async (options: { out?: string; check?: boolean }) => {
       const { reportCommand } = await import('./report/command.js');
