@@ -270,7 +270,7 @@ describe('napi objects vs JSON twins agree', () => {
   });
 
   parityProperty(
-    { key: 'surface.objects-vs-json/property', suite: 'operation', title: 'napi objects vs JSON twins agree on any contexts, outputs and paths through the templates', numRuns: runs(0.2, 5) },
+    { key: 'surface.objects-vs-json.property', suite: 'surface', title: 'napi objects vs JSON twins agree on any contexts, outputs and paths through the templates', numRuns: runs(0.2, 5) },
     { input: sequenceInput },
     ({ input }) => {
       const objects = drive(new ObjectSurface(), input);

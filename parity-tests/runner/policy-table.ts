@@ -659,12 +659,15 @@ export function policyRow(id: string): PolicyRow {
 }
 
 /** The table as Markdown (for docs/conversion-policy.md and reports/parity.md). */
-export function policyTableMarkdown(observed?: ReadonlyMap<string, { napiRaw: string; koffiRaw: string; ok: boolean }>): string {
+export function policyTableMarkdown(
+  observed?: ReadonlyMap<string, { napiRaw: string; koffiRaw: string; ok: boolean }>,
+  rows: readonly PolicyRow[] = POLICY_TABLE,
+): string {
   const escape = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const head = observed === undefined
     ? '| id | area | input | example | napi alone | koffi alone | diverged | resolution | contract behaviour (both backends) |\n|---|---|---|---|---|---|---|---|---|'
     : '| id | input | example | napi alone (observed) | koffi alone (observed) | resolution | contract behaviour (both backends) | this run |\n|---|---|---|---|---|---|---|---|';
-  const lines = POLICY_TABLE.map((row) => {
+  const lines = rows.map((row) => {
     if (observed === undefined) {
       return `| \`${row.id}\` | ${row.area} | ${escape(row.input)} | \`${escape(row.example)}\` | ${escape(row.napi)} | ${escape(row.koffi)} | ${row.diverged ? 'yes' : 'no'} | ${row.resolution} | ${escape(row.rule)} |`;
     }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { OPERATIONS, type OperationName } from '../../src/contract.js';
 import { DEFAULT_BASE_RUNS } from './help.js';
 import { POLICY_TABLE, policyTableMarkdown } from './policy-table.js';
+import { PLANT_NAMES } from './plants.js';
 import type { CollectedRun, TestOutcome } from './reporter.js';
 import type { FailureRecord, HuntRecord, PropertyRecord } from './results.js';
 
@@ -114,39 +115,64 @@ function failureSection(report: ParityReport): string[] {
   return lines;
 }
 
-/** Every divergence the table records, with this run's hunt counterexample where it found one. */
+/** At most `max` characters of `text` on one line, for a table cell or a bullet. */
+const short = (text: string, max = 160): string => {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length <= max ? line : `${line.slice(0, max)}…`;
+};
+
+/** The command that reruns one conversion-policy row on both backends. */
+const rowReplay = (id: string): string =>
+  `npx vitest run --config vitest.parity.config.ts parity-tests/parity/conversion-policy.test.ts -t '${id}: napi and koffi follow the rule'`;
+
+/**
+ * Every divergence the table records, once: a summary table of compact cells, then one section
+ * each with the counterexample (this run's hunt finding where it found one), what each bridge did
+ * alone, the resolution and a command to paste.
+ */
 function divergenceSection(report: ParityReport): string[] {
   const found = new Map<string, { variant: string; finding: HuntRecord['findings'][number] }>();
   for (const hunt of report.hunts) {
     for (const finding of hunt.findings) if (!found.has(finding.row)) found.set(finding.row, { variant: hunt.variant, finding });
   }
+  const diverged = POLICY_TABLE.filter((r) => r.diverged);
+  const status = (id: string): string => {
+    const observed = report.policyRows.find((r) => r.id === id);
+    return observed === undefined ? 'not run' : observed.ok ? 'holds on both' : '**FAILED**';
+  };
   const lines = [
-    'Every edge where the two bridges differ on their own, the minimal counterexample, what each bridge did, and',
-    'the contract\'s resolution (enforced before either bridge is called, identical on both; each row is tested on',
-    'both backends by `parity-tests/parity/conversion-policy.test.ts`). Counterexamples marked *hunt* were found and',
-    'shrunk by fast-check in this run (the hunt switches the contract\'s rules off); the others are the table\'s.',
+    'Every edge where the two bridges differ on their own and the contract\'s resolution, enforced before either',
+    'bridge is called (identical on both; each row is tested on both backends by',
+    '`parity-tests/parity/conversion-policy.test.ts`). Counterexamples marked *hunt* were found and shrunk by',
+    'fast-check in this run (the hunt switches the contract\'s rules off); the others are the table\'s.',
     '',
-    '| # | divergence | minimal counterexample | napi alone | koffi alone | resolution |',
-    '|---|---|---|---|---|---|',
+    '| # | divergence | resolution | this run |',
+    '|---|---|---|---|',
+    ...diverged.map((row, i) => `| [${i + 1}](#${i + 1}-${row.id}) | \`${row.id}\`: ${cell(short(row.input, 90))} | ${row.resolution} | ${status(row.id)}${found.has(row.id) ? ' (*hunt* found it)' : ''} |`),
+    '',
   ];
-  let n = 0;
-  for (const row of POLICY_TABLE.filter((r) => r.diverged)) {
-    n += 1;
+  diverged.forEach((row, i) => {
     const hit = found.get(row.id);
     const observed = report.policyRows.find((r) => r.id === row.id);
-    const example = hit === undefined ? code(row.example) : `${code(hit.finding.counterexample.slice(0, 200))} (*hunt*, ${hit.variant})`;
     // A divergence fixed in Rust (float): the bridges agree now; show what was found, and say so.
     const fixed = hit === undefined && observed?.rawAgree === true;
     const napi = fixed ? row.napi : (hit?.finding.napi ?? observed?.napiRaw ?? row.napi);
-    const koffi = fixed ? `${row.koffi}; this run: both bridges agree (${observed?.napiRaw ?? ''})` : (hit?.finding.koffi ?? observed?.koffiRaw ?? row.koffi);
-    const difference = hit === undefined ? '' : ` (differ at ${code(hit.finding.at.slice(0, 160))})`;
+    const koffi = fixed ? `${row.koffi} (this run: both bridges agree)` : (hit?.finding.koffi ?? observed?.koffiRaw ?? row.koffi);
     lines.push(
-      `| ${n} | \`${row.id}\`: ${cell(row.input)} | ${example} | ${cell(napi.slice(0, 240))} | ${cell(koffi.slice(0, 240))}${difference} | **${row.resolution}**: ${cell(row.rule)} (${cell(row.enforcedBy)}) |`,
+      `### ${i + 1}. ${row.id}`,
+      '',
+      `- input: ${cell(row.input)}`,
+      hit === undefined ? `- example: ${code(row.example)}` : `- counterexample (*hunt*, ${hit.variant}): ${code(short(hit.finding.counterexample, 200))}`,
+      ...(hit === undefined ? [] : [`- first difference: ${code(short(hit.finding.at))}`]),
+      `- napi alone: ${code(short(napi))}`,
+      `- koffi alone: ${code(short(koffi))}`,
+      `- resolution: **${row.resolution}**: ${cell(row.rule)} (${cell(row.enforcedBy)})`,
+      `- rerun: \`${rowReplay(row.id)}\``,
+      '',
     );
-  }
+  });
   const unknown = [...found.keys()].filter((id) => !POLICY_TABLE.some((r) => r.id === id && r.diverged));
-  if (unknown.length > 0) lines.push('', `**Found by the hunt but not in the table: ${unknown.join(', ')}** (add a row and a rule).`);
-  lines.push('');
+  if (unknown.length > 0) lines.push(`**Found by the hunt but not in the table: ${unknown.join(', ')}** (add a row and a rule).`, '');
   return lines;
 }
 
@@ -200,13 +226,12 @@ export function renderMarkdown(report: ParityReport): string {
     '## The hunt: what diverges without the contract\'s rules',
     '',
     ...huntSection(report),
-    '## Conversion policy (as observed in this run)',
+    '## Conversion policy: the rows where the bridges already agree',
     '',
-    'The contract\'s behaviour is checked on both backends for every row; the "alone" columns are what this run saw',
-    'each bridge do with the row\'s example without the contract (raw napi exports; raw C symbols with',
-    '`JSON.stringify`). Rationale: docs/conversion-policy.md.',
+    'The rest of the table (the divergences are above), checked on both backends like every row; the "alone" columns',
+    'are what this run saw each bridge do with the row\'s example without the contract. Rationale: docs/conversion-policy.md.',
     '',
-    policyTableMarkdown(new Map(report.policyRows.map((r) => [r.id, r]))),
+    policyTableMarkdown(new Map(report.policyRows.map((r) => [r.id, r])), POLICY_TABLE.filter((r) => !r.diverged)),
     '',
     '## Replay and depth',
     '',
@@ -215,7 +240,7 @@ export function renderMarkdown(report: ParityReport): string {
     `- \`FC_NUM_RUNS=<n>\` (or \`--runs <n>\`) sets the base runs per property (default ${DEFAULT_BASE_RUNS}; model-based sequences: a fifth of it).`,
     '  Nightly deep run: `npm run parity:deep` (`--runs 1000`, about 5× the default time) or `FC_NUM_RUNS=1000 npm run parity`.',
     '- `--only <key>[,<key>|<prefix>*]` runs some properties.',
-    '- `--plant drop-key|round-number|swap-code` switches on a deliberately divergent napi wrapper: the run must fail.',
+    `- \`--plant ${PLANT_NAMES.join('|')}\` switches on a deliberately divergent napi wrapper: the run must fail.`,
     '',
   ];
   return lines.join('\n');

@@ -22,7 +22,7 @@ export const PARITY_ENV = {
   policy: 'TASKER_PARITY_POLICY',
 } as const;
 
-export type SuiteName = 'operation' | 'policy' | 'hunt' | 'payload' | 'model' | 'planted';
+export type SuiteName = 'operation' | 'policy' | 'hunt' | 'payload' | 'model' | 'planted' | 'surface';
 
 /** A failed property: its shrunk counterexample and how to replay it. */
 export interface FailureRecord {
