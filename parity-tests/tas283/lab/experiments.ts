@@ -42,6 +42,8 @@ export interface ExperimentSpec {
   strategy?: ParseStrategy;
   /** Extra bytes of context (ASCII padding), to move the column. */
   contextPadding?: number;
+  /** Which try of a mechanism that may give a different result each time (bytes past a buffer). */
+  attempt?: { index: number; of: number };
 }
 
 export interface ExperimentOutcome {

@@ -40,9 +40,13 @@ export function renderTas283Markdown(report: Tas283Report): string {
   lines.push('', 'The reported column grows one for one with the request and always equals the byte column where `requested_at` ends.', '');
   lines.push('## Candidate mechanisms', '');
   lines.push('Each experiment ran in its own child process (reading past a buffer may crash; a crash would be recorded, not fatal). `historical` is the legacy/napi build with the core feature `tas283-unfixed` (the old `requested_at: NaiveDateTime`); `fixed` is the default build. The parse column is the historical JSON parse (`from_str`) and the two fixes tried at the time.', '');
-  lines.push('| mechanism | build | parse | result | matches ticket |', '|---|---|---|---|---|');
+  // Each row is one variant: mechanism x build x parse x try (for the mechanisms whose result may
+  // change from one try to the next).
+  lines.push('| mechanism | build | parse | try | result | matches ticket |', '|---|---|---|---|---|---|');
   for (const o of report.experiments) {
-    lines.push(`| \`${o.spec.mechanism}\` | ${o.spec.build} | ${o.spec.strategy ?? (o.bridge === 'napi' ? 'n/a (napi)' : 'from_str')} | ${outcomeText(o)} | ${matchesTicket(o) ? '**yes**' : 'no'} |`);
+    lines.push(
+      `| \`${o.spec.mechanism}\` | ${o.spec.build} | ${o.spec.strategy ?? (o.bridge === 'napi' ? 'n/a (napi)' : 'from_str')} | ${o.spec.attempt === undefined ? '–' : `${o.spec.attempt.index} of ${o.spec.attempt.of}`} | ${outcomeText(o)} | ${matchesTicket(o) ? '**yes**' : 'no'} |`,
+    );
   }
   lines.push('', '### What each mechanism is', '');
   for (const [name, text] of Object.entries(MECHANISMS)) lines.push(`- \`${name}\`: ${text}.`);

@@ -68,8 +68,9 @@ export function runTas283(): Tas283Report {
   for (const mechanism of KOFFI_MECHANISMS) {
     const repeats = mechanism === 'buffer-without-nul' ? BUFFER_REPEATS : 1;
     for (let i = 0; i < repeats; i += 1) {
-      for (const strategy of PARSE_STRATEGIES) run({ mechanism, build: 'historical', strategy });
-      run({ mechanism, build: 'fixed' });
+      const attempt = repeats > 1 ? { attempt: { index: i + 1, of: repeats } } : {};
+      for (const strategy of PARSE_STRATEGIES) run({ mechanism, build: 'historical', strategy, ...attempt });
+      run({ mechanism, build: 'fixed', ...attempt });
     }
   }
   for (const mechanism of NAPI_MECHANISMS) for (const build of ['historical', 'fixed'] as const) run({ mechanism, build });
