@@ -216,7 +216,7 @@ export function ratioChartSpec(report: BenchReport): Record<string, unknown> {
         data: { values: rows.filter((r) => r.low !== null && r.high !== null) },
         mark: { type: 'rule' },
         encoding: {
-          y: { field: 'label', type: 'nominal', sort: null, title: null },
+          y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } },
           x: { field: 'low', type: 'quantitative' },
           x2: { field: 'high' },
           color: { field: 'verdict', type: 'nominal', scale: { domain: ['faster', 'tie', 'slower', 'no interval'], range: ['#2a9d45', '#777', '#c0392b', '#bbb'] }, title: 'napi is' },
@@ -226,7 +226,7 @@ export function ratioChartSpec(report: BenchReport): Record<string, unknown> {
         data: { values: rows },
         mark: { type: 'point', filled: true },
         encoding: {
-          y: { field: 'label', type: 'nominal', sort: null, title: null },
+          y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } },
           x: { field: 'ratio', type: 'quantitative', scale: { type: 'log' }, title: 'koffi / napi (log scale)' },
           color: { field: 'verdict', type: 'nominal', title: 'napi is' },
           tooltip: [{ field: 'label' }, { field: 'ratio', format: '.2f' }, { field: 'low', format: '.2f' }, { field: 'high', format: '.2f' }],
