@@ -248,8 +248,12 @@ export function analyze(report: Omit<BenchReport, 'analysis'>): Analysis {
 
   // 4. Linear growth with payload size.
   const slopeFits = fits(scenarios, ['napi', 'koffi', 'core']);
-  const linearRows: TargetRow[] = slopeFits
-    .filter((f) => f.subject === 'napi' || f.subject === 'koffi')
+  const bridgeFits = slopeFits.filter((f) => f.subject === 'napi' || f.subject === 'koffi');
+  // An operation measured at fewer than two sizes >= 10 KB (clientCreateTask: tasker refuses larger
+  // contexts) has no large-size slope: named, not judged.
+  const unsized = [...new Set(bridgeFits.filter((f) => f.slopeLarge === null).map((f) => f.op))];
+  const linearRows: TargetRow[] = bridgeFits
+    .filter((f) => f.slopeLarge !== null)
     .map((f) => ({
       label: `${f.subject}: ${f.op}`,
       value: f.slopeLarge,
@@ -264,7 +268,8 @@ export function analyze(report: Omit<BenchReport, 'analysis'>): Analysis {
     summary:
       linearRows.length === 0
         ? 'not measured (needs three or more payload sizes)'
-        : `slopes ${linearRows.map((r) => `${r.label} ${r.value === null ? 'n/a' : r.value.toFixed(2)}`).join(', ')}`,
+        : `slopes ${linearRows.map((r) => `${r.label} ${r.value === null ? 'n/a' : r.value.toFixed(2)}`).join(', ')}` +
+          (unsized.length > 0 ? `; not enough sizes >= 10 KB: ${unsized.join(', ')}` : ''),
     rows: linearRows,
   });
 

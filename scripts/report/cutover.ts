@@ -217,7 +217,9 @@ function bench(dir: string): Judged {
   const targets = data.analysis.targets;
   const met = targets.filter((t) => t.status === 'met');
   const unmeasured = targets.filter((t) => t.status === 'not measured');
-  const status: CriterionStatus = targets.length === 0 || unmeasured.length > 0 ? 'not measured' : met.length === targets.length ? 'pass' : 'fail';
+  // A target not met fails the criterion even if another could not be measured.
+  const failedTargets = targets.filter((t) => t.status === 'not met');
+  const status: CriterionStatus = failedTargets.length > 0 ? 'fail' : targets.length === 0 || unmeasured.length > 0 ? 'not measured' : 'pass';
   const napiWorker = data.worker.find((w) => w.subject === 'napi')?.stepsPerSecond;
   const koffiWorker = data.worker.find((w) => w.subject === 'koffi')?.stepsPerSecond;
   const details = targets.map((t) => `${t.status === 'met' ? 'met' : t.status}: ${t.title} — ${t.summary}`);
@@ -329,9 +331,9 @@ function runKind(id: Criterion['id'], dir: string): string | null {
   return null;
 }
 
-/** The last commit that changed code (anything but reports/ and Markdown), or null outside git. */
+/** The last commit that changed code (anything but reports/, docs, Markdown and .gitignore), or null outside git. */
 function lastCodeCommit(): { sha: string; date: string } | null {
-  const git = spawnSync('git', ['log', '-1', '--format=%h %cI', '--', '.', ':(exclude)reports', ':(exclude)*.md'], {
+  const git = spawnSync('git', ['log', '-1', '--format=%h %cI', '--', '.', ':(exclude)reports', ':(exclude)docs', ':(exclude)*.md', ':(exclude).gitignore'], {
     cwd: packageRoot(),
     encoding: 'utf8',
   });
