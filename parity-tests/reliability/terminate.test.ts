@@ -65,10 +65,11 @@ describe.each(TEST_BACKENDS)(`%s: ${TERMINATIONS} worker_threads terminated in a
 });
 
 describe.runIf(TEST_BACKENDS.includes('koffi'))('control: the pre-fix declaration (a koffi disposable with a JavaScript dispose)', () => {
-  it(`leaks C strings when its threads are terminated mid-call: at least one in ${CONTROL_TERMINATIONS}, at most one per termination`, () => {
+  // No upper bound: a thread may finish several calls between terminate() and V8 acting on it, and
+  // each of them leaks (docs/reliability.md); what the control shows is that the old way leaks at all.
+  it(`leaks C strings when its threads are terminated mid-call (at least one in ${CONTROL_TERMINATIONS})`, () => {
     const r = result('koffi-js-dispose');
     expect(r.failedWorkers).toBe(0);
     expect(r.leakedStrings).toBeGreaterThan(0);
-    expect(r.leakedStrings).toBeLessThanOrEqual(CONTROL_TERMINATIONS);
   });
 });
