@@ -1,6 +1,5 @@
 //! Core values → the historical DTOs, one function per shape.
 
-use serde_json::Value;
 use tasker_core::model::*;
 use tasker_core::CoreError;
 
@@ -66,7 +65,7 @@ pub fn step_event(event: &StepEvent) -> StepEventDto {
                 callable: def.handler.callable.clone(),
                 method: def.handler.method.clone(),
                 resolver: def.handler.resolver.clone(),
-                initialization: initialization(def),
+                initialization: def.handler.initialization_object(),
             },
             system_dependency: def.system_dependency.clone(),
             dependencies: def.dependencies.clone(),
@@ -85,17 +84,6 @@ pub fn step_event(event: &StepEvent) -> StepEventDto {
             .map(|(name, result)| (name.clone(), dependency_result(result)))
             .collect(),
     }
-}
-
-/// The handler initialization as an object (`{}` when empty).
-pub fn initialization(def: &StepDefinition) -> Value {
-    Value::Object(
-        def.handler
-            .initialization
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    )
 }
 
 fn dependency_result(result: &StepExecutionResult) -> DependencyResultDto {

@@ -623,15 +623,7 @@ impl State {
 
 /// A step's `inputs`: its initialization, or NULL when that is empty.
 pub(crate) fn initialization(def: &StepDefinition) -> Option<Value> {
-    (!def.handler.initialization.is_empty()).then(|| {
-        Value::Object(
-            def.handler
-                .initialization
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        )
-    })
+    (!def.handler.initialization.is_empty()).then(|| def.handler.initialization_object())
 }
 
 /// The part of the template below a decision reached from one of its children.

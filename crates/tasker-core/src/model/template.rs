@@ -141,6 +141,18 @@ pub struct HandlerDefinition {
     pub initialization: BTreeMap<String, Value>,
 }
 
+impl HandlerDefinition {
+    /// The initialization as one JSON object (`{}` when empty), as the surfaces show it.
+    pub fn initialization_object(&self) -> Value {
+        Value::Object(
+            self.initialization
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetryConfiguration {
     #[serde(default = "default_true")]
