@@ -30,6 +30,53 @@ fn not_utf8(symbol: &str, which: Option<&str>) -> String {
     }
 }
 
+/// `int name(const char *, const char *)`: 0/1 or -1 on an error; bytes that are not UTF-8 in
+/// either argument are `<name>: invalid UTF-8` (tasker named neither).
+macro_rules! int_symbol {
+    ($($(#[$doc:meta])* $name:ident($first:ident, $second:ident);)+) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// See the crate docs.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name($first: *const c_char, $second: *const c_char) -> c_int {
+            guard(-1, || {
+                // SAFETY: forwarded from this function's contract.
+                match unsafe { (arg($first), arg($second)) } {
+                    (Ok($first), Ok($second)) => wire::$name($first, $second),
+                    _ => wire::reject_int(not_utf8(stringify!($name), None)),
+                }
+            })
+        }
+    )+};
+}
+
+/// `char *name(const char *...)`: the text of the tasker-wire function of the same name; bytes
+/// that are not UTF-8 are `<name>: invalid UTF-8`, naming the argument when there are two (as
+/// tasker's texts do).
+macro_rules! text_symbol {
+    ($($(#[$doc:meta])* $name:ident($($param:ident),+);)+) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// See the crate docs.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name($($param: *const c_char),+) -> *mut c_char {
+            guard(null_mut(), || {
+                let named = [$(stringify!($param)),+].len() > 1;
+                $(
+                    // SAFETY: forwarded from this function's contract.
+                    let Ok($param) = (unsafe { arg($param) }) else {
+                        let which = named.then_some(stringify!($param));
+                        return out(wire::reject_text(not_utf8(stringify!($name), which)));
+                    };
+                )+
+                out(wire::$name($($param),+))
+            })
+        }
+    )+};
+}
+
 // ---------------------------------------------------------------------------------------------
 // Versions and health
 
@@ -106,40 +153,11 @@ pub extern "C" fn poll_in_process_events() -> *mut c_char {
     guard(null_mut(), || out_opt(wire::poll_in_process_events()))
 }
 
-/// 1 accepted, 0 not accepted (an event that is not pending), -1 on an error.
-///
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn complete_step_event(
-    event_id: *const c_char,
-    result_json: *const c_char,
-) -> c_int {
-    guard(-1, || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { (arg(event_id), arg(result_json)) } {
-            (Ok(id), Ok(json)) => wire::complete_step_event(id, json),
-            _ => wire::reject_int(not_utf8("complete_step_event", None)),
-        }
-    })
-}
-
-/// 1 accepted, 0 not accepted, -1 on an error.
-///
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn checkpoint_yield_step_event(
-    event_id: *const c_char,
-    checkpoint_json: *const c_char,
-) -> c_int {
-    guard(-1, || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { (arg(event_id), arg(checkpoint_json)) } {
-            (Ok(id), Ok(json)) => wire::checkpoint_yield_step_event(id, json),
-            _ => wire::reject_int(not_utf8("checkpoint_yield_step_event", None)),
-        }
-    })
+int_symbol! {
+    /// 1 accepted, 0 not accepted (an event that is not pending), -1 on an error.
+    complete_step_event(event_id, result_json);
+    /// 1 accepted, 0 not accepted, -1 on an error.
+    checkpoint_yield_step_event(event_id, checkpoint_json);
 }
 
 /// Bare metrics JSON, or an error object.
@@ -163,188 +181,30 @@ pub extern "C" fn cleanup_timeouts() -> c_int {
 // ---------------------------------------------------------------------------------------------
 // Logging (written to stdout after the first bootstrap, as tasker's tracing was)
 
-/// Logs at error; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
-///
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn log_error(message: *const c_char, fields_json: *const c_char) -> c_int {
-    guard(-1, || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { (arg(message), arg(fields_json)) } {
-            (Ok(message), Ok(fields)) => wire::log_error(message, fields),
-            _ => wire::reject_int(not_utf8("log_error", None)),
-        }
-    })
-}
-
-/// Logs at warn; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
-///
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn log_warn(message: *const c_char, fields_json: *const c_char) -> c_int {
-    guard(-1, || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { (arg(message), arg(fields_json)) } {
-            (Ok(message), Ok(fields)) => wire::log_warn(message, fields),
-            _ => wire::reject_int(not_utf8("log_warn", None)),
-        }
-    })
-}
-
-/// Logs at info; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
-///
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn log_info(message: *const c_char, fields_json: *const c_char) -> c_int {
-    guard(-1, || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { (arg(message), arg(fields_json)) } {
-            (Ok(message), Ok(fields)) => wire::log_info(message, fields),
-            _ => wire::reject_int(not_utf8("log_info", None)),
-        }
-    })
-}
-
-/// Logs at debug; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
-///
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn log_debug(message: *const c_char, fields_json: *const c_char) -> c_int {
-    guard(-1, || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { (arg(message), arg(fields_json)) } {
-            (Ok(message), Ok(fields)) => wire::log_debug(message, fields),
-            _ => wire::reject_int(not_utf8("log_debug", None)),
-        }
-    })
-}
-
-/// Logs at trace; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
-///
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn log_trace(message: *const c_char, fields_json: *const c_char) -> c_int {
-    guard(-1, || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { (arg(message), arg(fields_json)) } {
-            (Ok(message), Ok(fields)) => wire::log_trace(message, fields),
-            _ => wire::reject_int(not_utf8("log_trace", None)),
-        }
-    })
+int_symbol! {
+    /// Logs at error; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
+    log_error(message, fields_json);
+    /// Logs at warn; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
+    log_warn(message, fields_json);
+    /// Logs at info; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
+    log_info(message, fields_json);
+    /// Logs at debug; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
+    log_debug(message, fields_json);
+    /// Logs at trace; `fields_json` is NULL or a JSON object. 0, or -1 on an error.
+    log_trace(message, fields_json);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Client (the `{data, success}` envelope)
 
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn client_create_task(request_json: *const c_char) -> *mut c_char {
-    guard(null_mut(), || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { arg(request_json) } {
-            Ok(json) => out(wire::client_create_task(json)),
-            Err(()) => out(wire::reject_text(not_utf8("client_create_task", None))),
-        }
-    })
-}
-
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn client_get_task(task_uuid: *const c_char) -> *mut c_char {
-    guard(null_mut(), || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { arg(task_uuid) } {
-            Ok(task) => out(wire::client_get_task(task)),
-            Err(()) => out(wire::reject_text(not_utf8("client_get_task", None))),
-        }
-    })
-}
-
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn client_list_tasks(params_json: *const c_char) -> *mut c_char {
-    guard(null_mut(), || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { arg(params_json) } {
-            Ok(json) => out(wire::client_list_tasks(json)),
-            Err(()) => out(wire::reject_text(not_utf8("client_list_tasks", None))),
-        }
-    })
-}
-
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn client_cancel_task(task_uuid: *const c_char) -> *mut c_char {
-    guard(null_mut(), || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { arg(task_uuid) } {
-            Ok(task) => out(wire::client_cancel_task(task)),
-            Err(()) => out(wire::reject_text(not_utf8("client_cancel_task", None))),
-        }
-    })
-}
-
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn client_list_task_steps(task_uuid: *const c_char) -> *mut c_char {
-    guard(null_mut(), || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { arg(task_uuid) } {
-            Ok(task) => out(wire::client_list_task_steps(task)),
-            Err(()) => out(wire::reject_text(not_utf8("client_list_task_steps", None))),
-        }
-    })
-}
-
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn client_get_step(
-    task_uuid: *const c_char,
-    step_uuid: *const c_char,
-) -> *mut c_char {
-    guard(null_mut(), || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { (arg(task_uuid), arg(step_uuid)) } {
-            (Ok(task), Ok(step)) => out(wire::client_get_step(task, step)),
-            (Err(()), _) => out(wire::reject_text(not_utf8(
-                "client_get_step",
-                Some("task_uuid"),
-            ))),
-            (_, Err(())) => out(wire::reject_text(not_utf8(
-                "client_get_step",
-                Some("step_uuid"),
-            ))),
-        }
-    })
-}
-
-/// # Safety
-/// See the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn client_get_step_audit_history(
-    task_uuid: *const c_char,
-    step_uuid: *const c_char,
-) -> *mut c_char {
-    const SYMBOL: &str = "client_get_step_audit_history";
-    guard(null_mut(), || {
-        // SAFETY: forwarded from this function's contract.
-        match unsafe { (arg(task_uuid), arg(step_uuid)) } {
-            (Ok(task), Ok(step)) => out(wire::client_get_step_audit_history(task, step)),
-            (Err(()), _) => out(wire::reject_text(not_utf8(SYMBOL, Some("task_uuid")))),
-            (_, Err(())) => out(wire::reject_text(not_utf8(SYMBOL, Some("step_uuid")))),
-        }
-    })
+text_symbol! {
+    client_create_task(request_json);
+    client_get_task(task_uuid);
+    client_list_tasks(params_json);
+    client_cancel_task(task_uuid);
+    client_list_task_steps(task_uuid);
+    client_get_step(task_uuid, step_uuid);
+    client_get_step_audit_history(task_uuid, step_uuid);
 }
 
 #[no_mangle]
