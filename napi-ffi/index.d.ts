@@ -48,105 +48,86 @@ export interface BootstrapResult {
  */
 export declare function bootstrapWorker(config?: BootstrapConfig | undefined | null): BootstrapResult
 
-/** `bootstrap_worker` of the C ABI, as text. */
 export declare function bootstrapWorkerJson(configJson?: string | undefined | null): string
 
 /** Stores the checkpoint and hands the same claim out again under a new event id. */
 export declare function checkpointYieldStepEvent(eventId: string, checkpoint: NapiCheckpointYieldData): boolean
 
-/** `checkpoint_yield_step_event` of the C ABI, as text. */
 export declare function checkpointYieldStepEventJson(eventId?: string | undefined | null, checkpointJson?: string | undefined | null): number
 
 export declare function checkStarvationWarnings(): void
 
-/** `check_starvation_warnings` of the C ABI, as text. */
 export declare function checkStarvationWarningsJson(): number
 
 export declare function cleanupTimeouts(): void
 
-/** `cleanup_timeouts` of the C ABI, as text. */
 export declare function cleanupTimeoutsJson(): number
 
 /** `data` is `{cancelled: true}`. */
 export declare function clientCancelTask(taskUuid: string): NapiClientResult
 
-/** `client_cancel_task` of the C ABI, as text. */
 export declare function clientCancelTaskJson(taskUuid?: string | undefined | null): string
 
 export declare function clientCreateTask(request: NapiTaskRequest): NapiClientResult
 
-/** `client_create_task` of the C ABI, as text. */
 export declare function clientCreateTaskJson(requestJson?: string | undefined | null): string
 
 export declare function clientGetStep(taskUuid: string, stepUuid: string): NapiClientResult
 
 export declare function clientGetStepAuditHistory(taskUuid: string, stepUuid: string): NapiClientResult
 
-/** `client_get_step_audit_history` of the C ABI, as text. */
 export declare function clientGetStepAuditHistoryJson(taskUuid?: string | undefined | null, stepUuid?: string | undefined | null): string
 
-/** `client_get_step` of the C ABI, as text. */
 export declare function clientGetStepJson(taskUuid?: string | undefined | null, stepUuid?: string | undefined | null): string
 
 export declare function clientGetTask(taskUuid: string): NapiClientResult
 
-/** `client_get_task` of the C ABI, as text. */
 export declare function clientGetTaskJson(taskUuid?: string | undefined | null): string
 
 /** `data` is `{healthy: true}`. */
 export declare function clientHealthCheck(): NapiClientResult
 
-/** `client_health_check` of the C ABI, as text. */
 export declare function clientHealthCheckJson(): string
 
 export declare function clientListTasks(params: NapiListTasksParams): NapiClientResult
 
-/** `client_list_tasks` of the C ABI, as text. */
 export declare function clientListTasksJson(paramsJson?: string | undefined | null): string
 
 export declare function clientListTaskSteps(taskUuid: string): NapiClientResult
 
-/** `client_list_task_steps` of the C ABI, as text. */
 export declare function clientListTaskStepsJson(taskUuid?: string | undefined | null): string
 
 /** Records a result; `false` for an event that is not pending. */
 export declare function completeStepEvent(eventId: string, result: NapiStepExecutionResult): boolean
 
-/** `complete_step_event` of the C ABI, as text. */
 export declare function completeStepEventJson(eventId?: string | undefined | null, resultJson?: string | undefined | null): number
 
 export declare function getFfiDispatchMetrics(): NapiDispatchMetrics
 
-/** `get_ffi_dispatch_metrics` of the C ABI, as text. */
 export declare function getFfiDispatchMetricsJson(): string
 
 /** `tasker-ts <version> (rustc <rustc --version>)`. */
 export declare function getRustVersion(): string
 
-/** `get_rust_version` of the C ABI, as text. */
 export declare function getRustVersionJson(): string
 
 /** Our crate version (semver). */
 export declare function getVersion(): string
 
-/** `get_version` of the C ABI, as text. */
 export declare function getVersionJson(): string
 
 export declare function getWorkerStatus(): WorkerStatus
 
-/** `get_worker_status` of the C ABI, as text. */
 export declare function getWorkerStatusJson(): string
 
 /** Always `true`. */
 export declare function healthCheck(): boolean
 
-/** `health_check` of the C ABI, as text. */
 export declare function healthCheckJson(): number
 
 /** `true` from bootstrap until `stopWorker` (also after the graceful transition). */
 export declare function isWorkerRunning(): boolean
 
-/** `is_worker_running` of the C ABI, as text. */
 export declare function isWorkerRunningJson(): number
 
 /**
@@ -157,28 +138,22 @@ export declare function lastErrorJson(): string | null
 
 export declare function logDebug(message: string, fields?: Record<string, any> | undefined | null): void
 
-/** `log_debug` of the C ABI, as text. */
 export declare function logDebugJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
 
-/** Written to stdout after bootstrap when the level passes; dropped before. */
 export declare function logError(message: string, fields?: Record<string, any> | undefined | null): void
 
-/** `log_error` of the C ABI, as text. */
 export declare function logErrorJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
 
 export declare function logInfo(message: string, fields?: Record<string, any> | undefined | null): void
 
-/** `log_info` of the C ABI, as text. */
 export declare function logInfoJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
 
 export declare function logTrace(message: string, fields?: Record<string, any> | undefined | null): void
 
-/** `log_trace` of the C ABI, as text. */
 export declare function logTraceJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
 
 export declare function logWarn(message: string, fields?: Record<string, any> | undefined | null): void
 
-/** `log_warn` of the C ABI, as text. */
 export declare function logWarnJson(message?: string | undefined | null, fieldsJson?: string | undefined | null): number
 
 /** A checkpoint a batch worker yields. */
@@ -372,19 +347,16 @@ export interface NapiWorkflowStep {
 /** The next in-process (`fast` / `broadcast`) domain event, or `null`. */
 export declare function pollInProcessEvents(): NapiDomainEvent | null
 
-/** `poll_in_process_events` of the C ABI, as text. */
 export declare function pollInProcessEventsJson(): string | null
 
 /** The next step (claimed), or `null` when idle. */
 export declare function pollStepEvents(): NapiStepEvent | null
 
-/** `poll_step_events` of the C ABI, as text. */
 export declare function pollStepEventsJson(): string | null
 
 /** Stops the worker and discards its state (`status: 'not_running'` if there was none). */
 export declare function stopWorker(): WorkerStatus
 
-/** `stop_worker` of the C ABI, as text. */
 export declare function stopWorkerJson(): string
 
 /**
@@ -397,7 +369,6 @@ export declare function testPanic(message: string): void
 /** Stops handing out steps; the worker stays bootstrapped. */
 export declare function transitionToGracefulShutdown(): WorkerStatus
 
-/** `transition_to_graceful_shutdown` of the C ABI, as text. */
 export declare function transitionToGracefulShutdownJson(): string
 
 export interface WorkerStatus {

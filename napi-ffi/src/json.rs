@@ -8,178 +8,47 @@
 
 use napi_derive::napi;
 
-/// `get_version` of the C ABI, as text.
-#[napi]
-pub fn get_version_json() -> String {
-    tasker_wire::get_version()
+/// `<name>Json`: the answer of the C symbol `<name>`, from the same tasker-wire function; each
+/// argument is a string or `null` (NULL).
+macro_rules! json_twins {
+    ($($twin:ident => $symbol:ident($($param:ident),*) -> $ret:ty;)+) => {$(
+        #[doc = concat!("`", stringify!($symbol), "` of the C ABI, as text.")]
+        #[napi]
+        pub fn $twin($($param: Option<String>),*) -> $ret {
+            tasker_wire::$symbol($($param.as_deref()),*)
+        }
+    )+};
 }
 
-/// `get_rust_version` of the C ABI, as text.
-#[napi]
-pub fn get_rust_version_json() -> String {
-    tasker_wire::get_rust_version()
-}
-
-/// `health_check` of the C ABI, as text.
-#[napi]
-pub fn health_check_json() -> i32 {
-    tasker_wire::health_check()
-}
-
-/// `is_worker_running` of the C ABI, as text.
-#[napi]
-pub fn is_worker_running_json() -> i32 {
-    tasker_wire::is_worker_running()
-}
-
-/// `bootstrap_worker` of the C ABI, as text.
-#[napi]
-pub fn bootstrap_worker_json(config_json: Option<String>) -> String {
-    tasker_wire::bootstrap_worker(config_json.as_deref())
-}
-
-/// `get_worker_status` of the C ABI, as text.
-#[napi]
-pub fn get_worker_status_json() -> String {
-    tasker_wire::get_worker_status()
-}
-
-/// `stop_worker` of the C ABI, as text.
-#[napi]
-pub fn stop_worker_json() -> String {
-    tasker_wire::stop_worker()
-}
-
-/// `transition_to_graceful_shutdown` of the C ABI, as text.
-#[napi]
-pub fn transition_to_graceful_shutdown_json() -> String {
-    tasker_wire::transition_to_graceful_shutdown()
-}
-
-/// `poll_step_events` of the C ABI, as text.
-#[napi]
-pub fn poll_step_events_json() -> Option<String> {
-    tasker_wire::poll_step_events()
-}
-
-/// `poll_in_process_events` of the C ABI, as text.
-#[napi]
-pub fn poll_in_process_events_json() -> Option<String> {
-    tasker_wire::poll_in_process_events()
-}
-
-/// `complete_step_event` of the C ABI, as text.
-#[napi]
-pub fn complete_step_event_json(event_id: Option<String>, result_json: Option<String>) -> i32 {
-    tasker_wire::complete_step_event(event_id.as_deref(), result_json.as_deref())
-}
-
-/// `checkpoint_yield_step_event` of the C ABI, as text.
-#[napi]
-pub fn checkpoint_yield_step_event_json(
-    event_id: Option<String>,
-    checkpoint_json: Option<String>,
-) -> i32 {
-    tasker_wire::checkpoint_yield_step_event(event_id.as_deref(), checkpoint_json.as_deref())
-}
-
-/// `get_ffi_dispatch_metrics` of the C ABI, as text.
-#[napi]
-pub fn get_ffi_dispatch_metrics_json() -> String {
-    tasker_wire::get_ffi_dispatch_metrics()
-}
-
-/// `check_starvation_warnings` of the C ABI, as text.
-#[napi]
-pub fn check_starvation_warnings_json() -> i32 {
-    tasker_wire::check_starvation_warnings()
-}
-
-/// `cleanup_timeouts` of the C ABI, as text.
-#[napi]
-pub fn cleanup_timeouts_json() -> i32 {
-    tasker_wire::cleanup_timeouts()
-}
-
-/// `log_error` of the C ABI, as text.
-#[napi]
-pub fn log_error_json(message: Option<String>, fields_json: Option<String>) -> i32 {
-    tasker_wire::log_error(message.as_deref(), fields_json.as_deref())
-}
-
-/// `log_warn` of the C ABI, as text.
-#[napi]
-pub fn log_warn_json(message: Option<String>, fields_json: Option<String>) -> i32 {
-    tasker_wire::log_warn(message.as_deref(), fields_json.as_deref())
-}
-
-/// `log_info` of the C ABI, as text.
-#[napi]
-pub fn log_info_json(message: Option<String>, fields_json: Option<String>) -> i32 {
-    tasker_wire::log_info(message.as_deref(), fields_json.as_deref())
-}
-
-/// `log_debug` of the C ABI, as text.
-#[napi]
-pub fn log_debug_json(message: Option<String>, fields_json: Option<String>) -> i32 {
-    tasker_wire::log_debug(message.as_deref(), fields_json.as_deref())
-}
-
-/// `log_trace` of the C ABI, as text.
-#[napi]
-pub fn log_trace_json(message: Option<String>, fields_json: Option<String>) -> i32 {
-    tasker_wire::log_trace(message.as_deref(), fields_json.as_deref())
-}
-
-/// `client_create_task` of the C ABI, as text.
-#[napi]
-pub fn client_create_task_json(request_json: Option<String>) -> String {
-    tasker_wire::client_create_task(request_json.as_deref())
-}
-
-/// `client_get_task` of the C ABI, as text.
-#[napi]
-pub fn client_get_task_json(task_uuid: Option<String>) -> String {
-    tasker_wire::client_get_task(task_uuid.as_deref())
-}
-
-/// `client_list_tasks` of the C ABI, as text.
-#[napi]
-pub fn client_list_tasks_json(params_json: Option<String>) -> String {
-    tasker_wire::client_list_tasks(params_json.as_deref())
-}
-
-/// `client_cancel_task` of the C ABI, as text.
-#[napi]
-pub fn client_cancel_task_json(task_uuid: Option<String>) -> String {
-    tasker_wire::client_cancel_task(task_uuid.as_deref())
-}
-
-/// `client_list_task_steps` of the C ABI, as text.
-#[napi]
-pub fn client_list_task_steps_json(task_uuid: Option<String>) -> String {
-    tasker_wire::client_list_task_steps(task_uuid.as_deref())
-}
-
-/// `client_get_step` of the C ABI, as text.
-#[napi]
-pub fn client_get_step_json(task_uuid: Option<String>, step_uuid: Option<String>) -> String {
-    tasker_wire::client_get_step(task_uuid.as_deref(), step_uuid.as_deref())
-}
-
-/// `client_get_step_audit_history` of the C ABI, as text.
-#[napi]
-pub fn client_get_step_audit_history_json(
-    task_uuid: Option<String>,
-    step_uuid: Option<String>,
-) -> String {
-    tasker_wire::client_get_step_audit_history(task_uuid.as_deref(), step_uuid.as_deref())
-}
-
-/// `client_health_check` of the C ABI, as text.
-#[napi]
-pub fn client_health_check_json() -> String {
-    tasker_wire::client_health_check()
+json_twins! {
+    get_version_json => get_version() -> String;
+    get_rust_version_json => get_rust_version() -> String;
+    health_check_json => health_check() -> i32;
+    is_worker_running_json => is_worker_running() -> i32;
+    bootstrap_worker_json => bootstrap_worker(config_json) -> String;
+    get_worker_status_json => get_worker_status() -> String;
+    stop_worker_json => stop_worker() -> String;
+    transition_to_graceful_shutdown_json => transition_to_graceful_shutdown() -> String;
+    poll_step_events_json => poll_step_events() -> Option<String>;
+    poll_in_process_events_json => poll_in_process_events() -> Option<String>;
+    complete_step_event_json => complete_step_event(event_id, result_json) -> i32;
+    checkpoint_yield_step_event_json => checkpoint_yield_step_event(event_id, checkpoint_json) -> i32;
+    get_ffi_dispatch_metrics_json => get_ffi_dispatch_metrics() -> String;
+    check_starvation_warnings_json => check_starvation_warnings() -> i32;
+    cleanup_timeouts_json => cleanup_timeouts() -> i32;
+    log_error_json => log_error(message, fields_json) -> i32;
+    log_warn_json => log_warn(message, fields_json) -> i32;
+    log_info_json => log_info(message, fields_json) -> i32;
+    log_debug_json => log_debug(message, fields_json) -> i32;
+    log_trace_json => log_trace(message, fields_json) -> i32;
+    client_create_task_json => client_create_task(request_json) -> String;
+    client_get_task_json => client_get_task(task_uuid) -> String;
+    client_list_tasks_json => client_list_tasks(params_json) -> String;
+    client_cancel_task_json => client_cancel_task(task_uuid) -> String;
+    client_list_task_steps_json => client_list_task_steps(task_uuid) -> String;
+    client_get_step_json => client_get_step(task_uuid, step_uuid) -> String;
+    client_get_step_audit_history_json => client_get_step_audit_history(task_uuid, step_uuid) -> String;
+    client_health_check_json => client_health_check() -> String;
 }
 
 /// `{"code","message","recoverable"}` of this thread's last `*Json` call if it failed, else

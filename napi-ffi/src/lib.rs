@@ -171,30 +171,23 @@ fn log(level: LogLevel, message: &str, fields: Option<HashMap<String, Value>>) {
     }));
 }
 
-/// Written to stdout after bootstrap when the level passes; dropped before.
-#[napi]
-pub fn log_error(message: String, fields: Option<HashMap<String, Value>>) {
-    log(LogLevel::Error, &message, fields)
+/// tasker's `log<Level>(message, fields?)` exports, one per level: written to stdout after
+/// bootstrap when the level passes, dropped before.
+macro_rules! log_exports {
+    ($($name:ident => $level:ident;)+) => {$(
+        #[napi]
+        pub fn $name(message: String, fields: Option<HashMap<String, Value>>) {
+            log(LogLevel::$level, &message, fields)
+        }
+    )+};
 }
 
-#[napi]
-pub fn log_warn(message: String, fields: Option<HashMap<String, Value>>) {
-    log(LogLevel::Warn, &message, fields)
-}
-
-#[napi]
-pub fn log_info(message: String, fields: Option<HashMap<String, Value>>) {
-    log(LogLevel::Info, &message, fields)
-}
-
-#[napi]
-pub fn log_debug(message: String, fields: Option<HashMap<String, Value>>) {
-    log(LogLevel::Debug, &message, fields)
-}
-
-#[napi]
-pub fn log_trace(message: String, fields: Option<HashMap<String, Value>>) {
-    log(LogLevel::Trace, &message, fields)
+log_exports! {
+    log_error => Error;
+    log_warn => Warn;
+    log_info => Info;
+    log_debug => Debug;
+    log_trace => Trace;
 }
 
 /// Harness only: with cargo feature `test-hooks` it panics inside the core (thrown as `INTERNAL`,
