@@ -180,26 +180,16 @@ mod tests {
 
     #[test]
     fn uuid_errors_read_as_tasker_reported_them() {
-        assert_eq!(
-            parse_uuid("not-a-uuid").unwrap_err(),
-            "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1"
-        );
-        assert_eq!(
-            parse_uuid("").unwrap_err(),
-            "invalid length: expected length 32 for simple format, found 0"
-        );
-        assert_eq!(
-            parse_uuid("abc-def").unwrap_err(),
-            "invalid group count: expected 5, found 2"
-        );
-        assert_eq!(
-            parse_uuid("0000000-0000-0000-0000-000000000000").unwrap_err(),
-            "invalid group length in group 0: expected 8, found 7"
-        );
-        assert_eq!(
-            parse_uuid("00000000-0000-0000-0000-0000000000000").unwrap_err(),
-            "invalid group length in group 4: expected 12, found 13"
-        );
+        let cases = [
+            ("not-a-uuid", "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1"),
+            ("", "invalid length: expected length 32 for simple format, found 0"),
+            ("abc-def", "invalid group count: expected 5, found 2"),
+            ("0000000-0000-0000-0000-000000000000", "invalid group length in group 0: expected 8, found 7"),
+            ("00000000-0000-0000-0000-0000000000000", "invalid group length in group 4: expected 12, found 13"),
+        ];
+        for (input, error) in cases {
+            assert_eq!(parse_uuid(input).unwrap_err(), error, "{input:?}");
+        }
         assert!(parse_uuid("00000000-0000-0000-0000-000000000000").is_ok());
     }
 

@@ -5,7 +5,7 @@
 //! `properties`, `items`, `enum`, `const`, `minimum`, `maximum`, `minLength`, `maxLength`,
 //! `minItems`, `maxItems`); other keywords are accepted without a check (docs/engine.md).
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Whether `value` satisfies `schema`; the error names the first mismatch.
 pub(crate) fn check(schema: &Value, value: &Value) -> Result<(), String> {
@@ -41,54 +41,25 @@ fn check_at(schema: &Value, value: &Value, at: &str) -> Result<(), String> {
         }
     }
     if let Some(n) = value.as_f64() {
-        if schema
-            .get("minimum")
-            .and_then(Value::as_f64)
-            .is_some_and(|m| n < m)
-        {
-            return Err(format!("{at}: below the minimum"));
-        }
-        if schema
-            .get("maximum")
-            .and_then(Value::as_f64)
-            .is_some_and(|m| n > m)
-        {
-            return Err(format!("{at}: above the maximum"));
-        }
+        let limits = [
+            ("minimum", "below the minimum"),
+            ("maximum", "above the maximum"),
+        ];
+        bounds(schema, at, n, Value::as_f64, limits)?;
     }
     if let Some(s) = value.as_str() {
-        let len = s.chars().count() as u64;
-        if schema
-            .get("minLength")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| len < m)
-        {
-            return Err(format!("{at}: shorter than minLength"));
-        }
-        if schema
-            .get("maxLength")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| len > m)
-        {
-            return Err(format!("{at}: longer than maxLength"));
-        }
+        let limits = [
+            ("minLength", "shorter than minLength"),
+            ("maxLength", "longer than maxLength"),
+        ];
+        bounds(schema, at, s.chars().count() as u64, Value::as_u64, limits)?;
     }
     if let Some(items) = value.as_array() {
-        let len = items.len() as u64;
-        if schema
-            .get("minItems")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| len < m)
-        {
-            return Err(format!("{at}: fewer than minItems"));
-        }
-        if schema
-            .get("maxItems")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| len > m)
-        {
-            return Err(format!("{at}: more than maxItems"));
-        }
+        let limits = [
+            ("minItems", "fewer than minItems"),
+            ("maxItems", "more than maxItems"),
+        ];
+        bounds(schema, at, items.len() as u64, Value::as_u64, limits)?;
         if let Some(item_schema) = schema.get("items") {
             for (i, item) in items.iter().enumerate() {
                 check_at(item_schema, item, &format!("{at}[{i}]"))?;
@@ -110,6 +81,25 @@ fn check_at(schema: &Value, value: &Value, at: &str) -> Result<(), String> {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// `measure` against the `[min, max]` keywords `limits` (keyword, what the error says);
+/// a keyword whose value is not of the measure's kind is not a limit.
+fn bounds<T: PartialOrd>(
+    schema: &Map<String, Value>,
+    at: &str,
+    measure: T,
+    read: fn(&Value) -> Option<T>,
+    [(min, below), (max, above)]: [(&str, &str); 2],
+) -> Result<(), String> {
+    let limit = |key: &str| schema.get(key).and_then(read);
+    if limit(min).is_some_and(|m| measure < m) {
+        return Err(format!("{at}: {below}"));
+    }
+    if limit(max).is_some_and(|m| measure > m) {
+        return Err(format!("{at}: {above}"));
     }
     Ok(())
 }
@@ -142,5 +132,27 @@ mod tests {
         assert!(check(&schema, &json!({"id":1})).is_err());
         assert!(check(&schema, &json!({"id":"a","n":0})).is_err());
         assert!(check(&json!({}), &json!(null)).is_ok());
+    }
+
+    #[test]
+    fn length_and_count_limits_are_checked() {
+        let schema = json!({"minLength":2,"maxLength":3,"minItems":1,"maxItems":2,"maximum":5});
+        let checked = |v: Value| check(&schema, &v).map_err(|e| e.replace("$: ", ""));
+        assert_eq!(
+            checked(json!("a")),
+            Err("shorter than minLength".to_owned())
+        );
+        assert_eq!(
+            checked(json!("abcd")),
+            Err("longer than maxLength".to_owned())
+        );
+        assert_eq!(checked(json!("ab")), Ok(()));
+        assert_eq!(checked(json!([])), Err("fewer than minItems".to_owned()));
+        assert_eq!(
+            checked(json!([1, 2, 3])),
+            Err("more than maxItems".to_owned())
+        );
+        assert_eq!(checked(json!(6)), Err("above the maximum".to_owned()));
+        assert_eq!(checked(json!(5)), Ok(()));
     }
 }
