@@ -106,18 +106,25 @@ pub fn complete_step_event(
     event_id: &str,
     result: impl FnOnce() -> Result<StepExecutionResult>,
 ) -> Result<bool> {
-    let engine = engine()?;
-    let event_id = uuid_arg(event_id, "Invalid event ID")?;
-    engine.complete_step_event(event_id, result()?)
+    on_event(event_id, result, Engine::complete_step_event)
 }
 
 pub fn checkpoint_yield_step_event(
     event_id: &str,
     data: impl FnOnce() -> Result<CheckpointYieldData>,
 ) -> Result<bool> {
+    on_event(event_id, data, Engine::checkpoint_yield)
+}
+
+/// The running engine, then the event id, then the payload, checked in that order (tasker's).
+fn on_event<T>(
+    event_id: &str,
+    payload: impl FnOnce() -> Result<T>,
+    apply: impl FnOnce(&Engine, Uuid, T) -> Result<bool>,
+) -> Result<bool> {
     let engine = engine()?;
     let event_id = uuid_arg(event_id, "Invalid event ID")?;
-    engine.checkpoint_yield(event_id, data()?)
+    apply(&engine, event_id, payload()?)
 }
 
 pub fn get_ffi_dispatch_metrics() -> Result<DispatchMetrics> {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -112,7 +113,7 @@ impl State {
         self.log(
             LogLevel::Debug,
             "Task created",
-            vec![("task_uuid", task_uuid.to_string().into())],
+            json!({"task_uuid": task_uuid.to_string()}),
         );
         Ok(task_response(self.task(ti)?, now))
     }

@@ -243,13 +243,7 @@ impl State {
             self.log(
                 LogLevel::Debug,
                 "Step failed",
-                vec![
-                    (
-                        "step_uuid",
-                        Value::from(pending.event.step_uuid.to_string()),
-                    ),
-                    ("retry_in_ms", json!(retry_delay)),
-                ],
+                json!({"step_uuid": pending.event.step_uuid.to_string(), "retry_in_ms": retry_delay}),
             );
         }
         self.publish_events(&pending.event, &result, now);
@@ -275,10 +269,7 @@ impl State {
                 self.log(
                     LogLevel::Error,
                     "Domain event payload does not match its schema; event skipped",
-                    vec![
-                        ("event_name", Value::from(declaration.name.clone())),
-                        ("error", Value::from(problem)),
-                    ],
+                    json!({"event_name": declaration.name, "error": problem}),
                 );
                 continue;
             }
@@ -311,7 +302,7 @@ impl State {
                 self.log(
                     LogLevel::Warn,
                     "In-process event receiver lagged, some events dropped",
-                    vec![("count", json!(1))],
+                    json!({"count": 1}),
                 );
             }
             self.events.push_back(domain_event);
@@ -407,13 +398,13 @@ impl State {
                 self.log(
                     LogLevel::Warn,
                     "FFI dispatch: pending event aging - slow polling detected",
-                    vec![
-                        ("service_id", Value::from(self.worker_id.clone())),
-                        ("event_id", Value::from(event_id.to_string())),
-                        ("step_uuid", json!(step)),
-                        ("age_ms", json!(age)),
-                        ("threshold_ms", json!(threshold)),
-                    ],
+                    json!({
+                        "service_id": self.worker_id,
+                        "event_id": event_id.to_string(),
+                        "step_uuid": step,
+                        "age_ms": age,
+                        "threshold_ms": threshold,
+                    }),
                 );
             }
         }
@@ -438,13 +429,10 @@ impl State {
             self.log(
                 LogLevel::Error,
                 "FFI dispatch: event timed out without completion",
-                vec![
-                    ("event_id", Value::from(event_id.to_string())),
-                    (
-                        "step_uuid",
-                        Value::from(pending.event.step_uuid.to_string()),
-                    ),
-                ],
+                json!({
+                    "event_id": event_id.to_string(),
+                    "step_uuid": pending.event.step_uuid.to_string(),
+                }),
             );
             let failure = StepExecutionResult::engine_failure(
                 pending.event.step_uuid,

@@ -332,10 +332,7 @@ impl State {
             self.log(
                 LogLevel::Warn,
                 "Step outcome not applied",
-                vec![
-                    ("step", Value::from(def.name.clone())),
-                    ("error", Value::from(message)),
-                ],
+                json!({"step": def.name, "error": message}),
             );
         }
     }

@@ -1,7 +1,7 @@
 //! The engine's state behind its one mutex: tasks, their workflow steps, the dispatch queue, the
 //! pending map and the in-process event bus; and the small helpers every operation shares.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -389,8 +389,13 @@ impl State {
     }
 
     /// Writes an engine log line (target `tasker_core::engine`).
-    pub fn log(&self, level: LogLevel, message: &str, fields: Vec<(&str, Value)>) {
-        let fields = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    /// `fields` is a `json!({...})` object.
+    pub fn log(&self, level: LogLevel, message: &str, fields: Value) {
+        debug_assert!(fields.is_object(), "log fields are an object");
+        let fields = match fields {
+            Value::Object(fields) => fields.into_iter().collect(),
+            _ => BTreeMap::new(),
+        };
         logging::emit(logging::ENGINE_TARGET, level, message, Some(&fields));
     }
 }
