@@ -142,10 +142,14 @@ fn poll(engine: &Engine) -> Result<StepEvent> {
         .ok_or_else(|| fixture_error("no step was ready"))
 }
 
-/// Creates an order task, completes its first step with `result` and returns it; its second
-/// step is then ready, with `result` as its dependency result.
-fn task_with_completed_first_step(engine: &Engine, result: Json) -> Result<TaskResponse> {
-    let task = engine.create_task(order_request(small_context()))?;
+/// Creates the task of `request`, completes its first step with `result` and returns it; its
+/// second step is then ready, with `result` as its dependency result.
+fn task_with_completed_first_step(
+    engine: &Engine,
+    request: TaskRequest,
+    result: Json,
+) -> Result<TaskResponse> {
+    let task = engine.create_task(request)?;
     let event = poll(engine)?;
     engine.complete_step_event(event.event_id, success_result(event.step_uuid, result))?;
     Ok(task)
@@ -155,7 +159,8 @@ fn task_with_completed_first_step(engine: &Engine, result: Json) -> Result<TaskR
 /// has its first step completed. Returns the engine, that task and its first step.
 fn read_fixture() -> Result<(Engine, uuid::Uuid, uuid::Uuid)> {
     let engine = new_engine()?;
-    let probe = task_with_completed_first_step(&engine, small_result())?;
+    let probe =
+        task_with_completed_first_step(&engine, order_request(small_context()), small_result())?;
     for _ in 1..READ_FIXTURE_TASKS {
         engine.create_task(order_request(small_context()))?;
     }
@@ -207,6 +212,18 @@ impl Sampler {
         self.samples.push(saturating_ns(elapsed.as_nanos()));
         drop(out);
         Ok(())
+    }
+
+    /// Times `op` on `task`, then cancels the task (untimed) so that none of its steps reaches
+    /// a later iteration.
+    fn time_and_cancel<T>(
+        &mut self,
+        engine: &Engine,
+        task: &TaskResponse,
+        op: impl FnOnce() -> Result<T>,
+    ) -> Result<()> {
+        self.time(op)?;
+        engine.cancel_task(task.task_uuid).map(drop)
     }
 
     fn finish(mut self, op: &str, iterations: u32) -> BenchTiming {
@@ -332,23 +349,19 @@ fn time_operation(op: &str, payload: Json, iterations: u32) -> Result<BenchTimin
             let engine = new_engine()?;
             let payload = or_default(small_result);
             (0..n).try_for_each(|_| {
-                let task = task_with_completed_first_step(&engine, payload.clone())?;
-                s.time(|| engine.poll_step_event())?;
-                engine.cancel_task(task.task_uuid).map(drop)
+                let request = order_request(small_context());
+                let task = task_with_completed_first_step(&engine, request, payload.clone())?;
+                s.time_and_cancel(&engine, &task, || engine.poll_step_event())
             })?
         }
         "poll_in_process_events" => {
             let engine = fixture_engine()?;
             (0..n).try_for_each(|_| {
                 // The `events` fixture's first step publishes exactly one in-process event.
-                let task = engine.create_task(common::fixture("events", small_context()))?;
-                let first = poll(&engine)?;
-                engine.complete_step_event(
-                    first.event_id,
-                    success_result(first.step_uuid, json!({ "member_id": "bench" })),
-                )?;
-                s.time(|| Ok(engine.poll_domain_event()))?;
-                engine.cancel_task(task.task_uuid).map(drop)
+                let request = common::fixture("events", small_context());
+                let result = json!({ "member_id": "bench" });
+                let task = task_with_completed_first_step(&engine, request, result)?;
+                s.time_and_cancel(&engine, &task, || Ok(engine.poll_domain_event()))
             })?
         }
         "complete_step_event" => {
@@ -358,8 +371,9 @@ fn time_operation(op: &str, payload: Json, iterations: u32) -> Result<BenchTimin
                 let task = engine.create_task(order_request(small_context()))?;
                 let event = poll(&engine)?;
                 let result = success_result(event.step_uuid, payload.clone());
-                s.time(|| engine.complete_step_event(event.event_id, result))?;
-                engine.cancel_task(task.task_uuid).map(drop)
+                s.time_and_cancel(&engine, &task, || {
+                    engine.complete_step_event(event.event_id, result)
+                })
             })?
         }
         "checkpoint_yield_step_event" => {
@@ -367,16 +381,14 @@ fn time_operation(op: &str, payload: Json, iterations: u32) -> Result<BenchTimin
             let payload = or_default(small_result);
             (0..n).try_for_each(|_| {
                 // The `checkpointed` fixture: a batchable step, then one batch worker that yields.
-                let task = engine.create_task(common::fixture("checkpointed", small_context()))?;
-                let first = poll(&engine)?;
-                let outcome = json!({ "batch_processing_outcome": { "type": "create_batches",
-                    "worker_template_name": "chew", "worker_count": 1, "total_items": 100,
-                    "cursor_configs": [{ "batch_id": "001", "start_cursor": 0, "end_cursor": 100, "batch_size": 100 }] } });
-                engine.complete_step_event(first.event_id, success_result(first.step_uuid, outcome))?;
+                let request = common::fixture("checkpointed", small_context());
+                let outcome = common::checkpointed_outcome();
+                let task = task_with_completed_first_step(&engine, request, outcome)?;
                 let batch = poll(&engine)?;
                 let data = common::checkpoint_data(batch.step_uuid, 100, 100, payload.clone());
-                s.time(|| engine.checkpoint_yield(batch.event_id, data))?;
-                engine.cancel_task(task.task_uuid).map(drop)
+                s.time_and_cancel(&engine, &task, || {
+                    engine.checkpoint_yield(batch.event_id, data)
+                })
             })?
         }
         "client_create_task" => {

@@ -10,10 +10,7 @@ use tasker_core::{CoreError, ErrorCode};
 
 #[test]
 fn task_response_serializes_as_the_server_json() {
-    let engine = seeded();
-    let task = engine
-        .create_task(bench_order_request(json!({ "order_id": 7 })))
-        .unwrap();
+    let (_, task) = seeded_task(bench_order_request(json!({ "order_id": 7 })));
     let value = serde_json::to_value(&task).unwrap();
     assert_eq!(value["created_at"], json!("2026-01-01T00:00:00Z"));
     assert_eq!(value["completed_at"], json!(null));
@@ -35,8 +32,7 @@ fn task_response_serializes_as_the_server_json() {
 
 #[test]
 fn step_responses_use_six_fractional_digits_and_carry_the_stored_result() {
-    let engine = seeded();
-    let task = engine.create_task(bench_order_request(json!({}))).unwrap();
+    let (engine, task) = seeded_task(bench_order_request(json!({})));
     let event = poll(&engine);
     complete(&engine, &event, json!({ "ok": true }));
     let step = step_named(&engine, &task, "validate_cart");
@@ -56,17 +52,14 @@ fn step_responses_use_six_fractional_digits_and_carry_the_stored_result() {
 
 #[test]
 fn audit_history_is_one_row_per_result_newest_first_with_absent_keys_omitted() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("fanout", json!({})));
     let step = task.steps[0].workflow_step_uuid;
     assert!(engine
         .step_audit_history(task.task_uuid, step)
         .unwrap()
         .is_empty());
     let first = poll(&engine);
-    engine
-        .complete_step_event(first.event_id, failure(&first, true, "x"))
-        .unwrap();
+    fail(&engine, &first, true, "x");
     let second = poll_eventually(&engine);
     complete(&engine, &second, json!({}));
     let audit = engine.step_audit_history(task.task_uuid, step).unwrap();
@@ -128,8 +121,7 @@ fn pagination_follows_limit_and_offset_with_tasker_bounds() {
 
 #[test]
 fn cancel_answers_cancelled_and_withdraws_the_pending_event() {
-    let engine = seeded();
-    let task = engine.create_task(bench_order_request(json!({}))).unwrap();
+    let (engine, task) = seeded_task(bench_order_request(json!({})));
     let event = poll(&engine);
     assert!(engine.cancel_task(task.task_uuid).unwrap().cancelled);
     assert_eq!(
@@ -137,7 +129,7 @@ fn cancel_answers_cancelled_and_withdraws_the_pending_event() {
         Ok(false)
     );
     assert!(try_poll(&engine).is_none());
-    assert_eq!(engine.get_task(task.task_uuid).unwrap().status, "cancelled");
+    assert_eq!(reload(&engine, &task).status, "cancelled");
     let again = engine.cancel_task(task.task_uuid).unwrap_err();
     assert_eq!(again.code(), ErrorCode::InvalidState);
 }

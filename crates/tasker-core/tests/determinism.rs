@@ -33,9 +33,7 @@ fn transcript() -> String {
             _ => json!({ "polls": polls }),
         };
         if event.workflow_step.name == "welcome" && event.workflow_step.attempts == Some(0) {
-            engine
-                .complete_step_event(event.event_id, failure(&event, true, "once"))
-                .unwrap();
+            fail(&engine, &event, true, "once");
         } else {
             complete(&engine, &event, result);
         }
@@ -61,12 +59,8 @@ fn two_seeded_engines_fed_the_same_calls_are_byte_identical() {
 #[test]
 fn different_seeds_give_different_ids() {
     let a = seeded().create_task(fixture("deep", json!({}))).unwrap();
-    let b = engine(tasker_core::model::BootstrapConfig {
-        seed: Some(43),
-        template_path: Some(fixture_dir("step_types")),
-        ..Default::default()
-    })
-    .create_task(fixture("deep", json!({})))
-    .unwrap();
+    let b = seeded_with(43, None)
+        .create_task(fixture("deep", json!({})))
+        .unwrap();
     assert_ne!(a.task_uuid, b.task_uuid);
 }

@@ -6,47 +6,37 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use tasker_core::model::BootstrapConfig;
 
 #[test]
 fn a_retryable_failure_waits_for_its_backoff_and_runs_again() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("fanout", json!({})));
     let plan = poll(&engine);
     assert_eq!(plan.workflow_step.attempts, Some(0));
-    engine
-        .complete_step_event(plan.event_id, failure(&plan, true, "flaky"))
-        .unwrap();
+    fail(&engine, &plan, true, "flaky");
     let step = step_named(&engine, &task, "plan");
     assert_eq!(
         (step.current_state.as_str(), step.attempts),
         ("waiting_for_retry", 1)
     );
     assert!(step.next_retry_at.is_some());
-    let waiting = engine.get_task(task.task_uuid).unwrap();
+    let waiting = reload(&engine, &task);
     assert_eq!(waiting.status, "waiting_for_dependencies");
     // The default retry (exponential from 1000 ms); the fixed clock moved past it by now.
     let again = poll(&engine);
     assert_eq!(again.workflow_step.attempts, Some(1));
-    assert_eq!(
-        engine.get_task(task.task_uuid).unwrap().status,
-        "steps_in_process"
-    );
+    assert_eq!(reload(&engine, &task).status, "steps_in_process");
 }
 
 #[test]
 fn exhausted_attempts_block_the_task_with_the_step_in_error() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("fanout", json!({})));
     for n in 0..3 {
         let event = poll_eventually(&engine);
         assert_eq!(event.workflow_step.attempts, Some(n));
-        engine
-            .complete_step_event(event.event_id, failure(&event, true, "still down"))
-            .unwrap();
+        fail(&engine, &event, true, "still down");
     }
     assert!((0..50).all(|_| try_poll(&engine).is_none()));
-    let done = engine.get_task(task.task_uuid).unwrap();
+    let done = reload(&engine, &task);
     assert_eq!(
         (
             done.status.as_str(),
@@ -74,21 +64,17 @@ fn exhausted_attempts_block_the_task_with_the_step_in_error() {
 
 #[test]
 fn a_non_retryable_failure_is_permanent_at_once() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("fanout", json!({})));
     let event = poll(&engine);
-    engine
-        .complete_step_event(event.event_id, failure(&event, false, "bad input"))
-        .unwrap();
+    fail(&engine, &event, false, "bad input");
     let step = step_named(&engine, &task, "plan");
     assert_eq!((step.current_state.as_str(), step.attempts), ("error", 1));
-    assert_eq!(engine.get_task(task.task_uuid).unwrap().failed_steps, 1);
+    assert_eq!(reload(&engine, &task).failed_steps, 1);
 }
 
 #[test]
 fn metadata_retryable_decides_not_error_retryable() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("fanout", json!({})));
     let event = poll(&engine);
     let mut result = failure(&event, true, "x");
     if let Some(e) = result.error.as_mut() {
@@ -103,10 +89,7 @@ fn metadata_retryable_decides_not_error_retryable() {
 
 #[test]
 fn template_retryable_false_is_never_retried() {
-    let engine = seeded();
-    let task = engine
-        .create_task(request_with("analytics", "report", json!({})))
-        .unwrap();
+    let (engine, task) = seeded_task(request_with("analytics", "report", json!({})));
     run_with(&engine, |_| json!({})).len();
     // merge is retryable: false with one attempt; fail it once more on a fresh task.
     let task2 = engine
@@ -117,35 +100,27 @@ fn template_retryable_false_is_never_retried() {
         complete(&engine, &e, json!({}));
     }
     let merge = poll(&engine);
-    engine
-        .complete_step_event(merge.event_id, failure(&merge, true, "x"))
-        .unwrap();
+    fail(&engine, &merge, true, "x");
     assert_eq!(step_named(&engine, &task2, "merge").current_state, "error");
-    assert_eq!(engine.get_task(task.task_uuid).unwrap().status, "complete");
+    assert_eq!(reload(&engine, &task).status, "complete");
 }
 
 #[test]
 fn a_retry_after_header_sets_backoff_request_seconds() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("fanout", json!({})));
     let event = poll(&engine);
     let mut result = failure(&event, true, "rate limited");
     result.orchestration_metadata = tasker_core::model::OrchestrationMetadata::from_json_lenient(
         &json!({ "headers": { "Retry-After": "7" } }),
     );
     engine.complete_step_event(event.event_id, result).unwrap();
-    let t = engine.get_task(task.task_uuid).unwrap();
+    let t = reload(&engine, &task);
     assert_eq!(t.steps[0].backoff_request_seconds, Some(7));
 }
 
 #[test]
 fn cleanup_fails_events_pending_past_the_timeout_as_tasker_did() {
-    let engine = engine(BootstrapConfig {
-        seed: Some(1),
-        clock_tick_ms: Some(20_000),
-        template_path: Some(fixture_dir("step_types")),
-        ..BootstrapConfig::default()
-    });
+    let engine = seeded_with(1, Some(20_000));
     let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
     let event = poll(&engine);
     assert_eq!(engine.cleanup_timeouts(), Ok(0), "20 s old: not yet");
@@ -166,12 +141,7 @@ fn cleanup_fails_events_pending_past_the_timeout_as_tasker_did() {
 
 #[test]
 fn metrics_describe_the_pending_map_and_starvation_past_ten_seconds() {
-    let engine = engine(BootstrapConfig {
-        seed: Some(1),
-        clock_tick_ms: Some(6_000),
-        template_path: Some(fixture_dir("step_types")),
-        ..BootstrapConfig::default()
-    });
+    let engine = seeded_with(1, Some(6_000));
     let empty = engine.dispatch_metrics();
     assert_eq!(
         (

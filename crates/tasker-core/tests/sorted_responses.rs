@@ -21,19 +21,13 @@ fn assert_sorted<T: Serialize>(what: &str, value: &T) {
 
 #[test]
 fn every_client_response_serializes_with_sorted_keys() {
-    let engine = seeded();
     // Every optional field filled somewhere: a retried step (failure and retry times, audit rows
     // with and without a result), completed steps, a cancelled task, nested contexts.
-    let task = engine
-        .create_task(bench_order_request(
-            json!({ "order_id": 7, "z": { "b": 1, "a": [ { "y": 2, "x": 1 } ] } }),
-        ))
-        .unwrap();
+    let (engine, task) = seeded_task(bench_order_request(
+        json!({ "order_id": 7, "z": { "b": 1, "a": [ { "y": 2, "x": 1 } ] } }),
+    ));
     let first = poll(&engine);
-    assert_eq!(
-        engine.complete_step_event(first.event_id, failure(&first, true, "try again")),
-        Ok(true)
-    );
+    fail(&engine, &first, true, "try again");
     run_with(
         &engine,
         |event| json!({ "step": event.workflow_step.name, "b": 2, "a": 1 }),
@@ -41,11 +35,8 @@ fn every_client_response_serializes_with_sorted_keys() {
     let other = engine.create_task(bench_order_request(json!({}))).unwrap();
     let cancelled = engine.cancel_task(other.task_uuid).unwrap();
 
-    assert_sorted("TaskResponse", &engine.get_task(task.task_uuid).unwrap());
-    assert_sorted(
-        "TaskResponse (cancelled)",
-        &engine.get_task(other.task_uuid).unwrap(),
-    );
+    assert_sorted("TaskResponse", &reload(&engine, &task));
+    assert_sorted("TaskResponse (cancelled)", &reload(&engine, &other));
     assert_sorted(
         "TaskListResponse",
         &engine.list_tasks(ListTasksParams::default()).unwrap(),

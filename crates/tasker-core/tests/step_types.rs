@@ -6,26 +6,17 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
+use tasker_core::engine::Engine;
+use tasker_core::model::{StepEvent, TaskResponse};
 
 #[test]
 fn linear_order_runs_in_dependency_order_and_completes_the_task() {
-    let engine = seeded();
-    let task = engine
-        .create_task(bench_order_request(json!({ "order_id": 7 })))
-        .unwrap();
+    let (engine, task) = seeded_task(bench_order_request(json!({ "order_id": 7 })));
     assert_eq!(task.status, "steps_in_process");
     assert_eq!(task.total_steps, 4);
     let names = run_with(&engine, |e| json!({ "step": e.workflow_step.name }));
-    assert_eq!(
-        names,
-        [
-            "validate_cart",
-            "process_payment",
-            "update_inventory",
-            "send_confirmation"
-        ]
-    );
-    let done = engine.get_task(task.task_uuid).unwrap();
+    assert_eq!(names, ORDER_STEPS);
+    let done = reload(&engine, &task);
     assert_eq!(
         (
             done.status.as_str(),
@@ -43,10 +34,7 @@ fn linear_order_runs_in_dependency_order_and_completes_the_task() {
 
 #[test]
 fn diamond_join_waits_for_both_branches() {
-    let engine = seeded();
-    let task = engine
-        .create_task(request_with("analytics", "report", json!({})))
-        .unwrap();
+    let (engine, task) = seeded_task(request_with("analytics", "report", json!({})));
     let extract = poll(&engine);
     complete(&engine, &extract, json!({ "rows": 3 }));
     let a = poll(&engine);
@@ -57,7 +45,7 @@ fn diamond_join_waits_for_both_branches() {
     );
     complete(&engine, &a, json!("a"));
     assert!(try_poll(&engine).is_none(), "merge waits for transform_b");
-    let mid = engine.get_task(task.task_uuid).unwrap();
+    let mid = reload(&engine, &task);
     assert_eq!(
         (mid.execution_status.as_str(), mid.completion_percentage),
         ("processing", 50.0)
@@ -119,8 +107,7 @@ fn plan_result(batches: &[(&str, u64, u64)]) -> Value {
 
 #[test]
 fn batchable_creates_one_worker_per_cursor_and_the_convergence_waits_for_all() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("fanout", json!({})));
     assert_eq!(
         task.total_steps, 1,
         "batch workers and convergence are made later"
@@ -131,9 +118,8 @@ fn batchable_creates_one_worker_per_cursor_and_the_convergence_waits_for_all() {
         &plan,
         plan_result(&[("001", 0, 10), ("002", 10, 20), ("003", 20, 30)]),
     );
-    let names: Vec<String> = steps(&engine, &task).into_iter().map(|s| s.name).collect();
     assert_eq!(
-        names,
+        step_names(&engine, &task),
         [
             "plan",
             "count_slice_001",
@@ -178,13 +164,12 @@ fn batchable_creates_one_worker_per_cursor_and_the_convergence_waits_for_all() {
         ]
     );
     complete(&engine, &sum, json!({ "total": 30 }));
-    assert_eq!(engine.get_task(task.task_uuid).unwrap().status, "complete");
+    assert_eq!(reload(&engine, &task).status, "complete");
 }
 
 #[test]
 fn no_batches_makes_one_no_op_placeholder_worker() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("fanout", json!({})));
     let plan = poll(&engine);
     complete(
         &engine,
@@ -202,39 +187,38 @@ fn no_batches_makes_one_no_op_placeholder_worker() {
     complete(&engine, &worker, json!({ "no_op": true }));
     let sum = poll(&engine);
     complete(&engine, &sum, json!({}));
-    assert_eq!(engine.get_task(task.task_uuid).unwrap().total_steps, 3);
+    assert_eq!(reload(&engine, &task).total_steps, 3);
 }
 
 #[test]
 fn a_bad_batch_outcome_is_not_fatal_and_the_task_completes_without_workers() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("fanout", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("fanout", json!({})));
     let plan = poll(&engine);
     let empty = json!({ "batch_processing_outcome": { "type": "create_batches",
         "worker_template_name": "count_slice", "worker_count": 0, "cursor_configs": [], "total_items": 0 } });
     complete(&engine, &plan, empty);
-    let done = engine.get_task(task.task_uuid).unwrap();
+    let done = reload(&engine, &task);
     assert_eq!((done.total_steps, done.status.as_str()), (1, "complete"));
 }
 
-fn route(engine: &tasker_core::engine::Engine, lanes: &[&str]) -> tasker_core::model::TaskResponse {
-    let task = engine.create_task(fixture("routing", json!({}))).unwrap();
+/// Runs the routing fixture on a seeded engine through its decision, which chooses `lanes`;
+/// the task must then have exactly the steps `expected`.
+fn route(lanes: &[&str], expected: &[&str]) -> (Engine, TaskResponse) {
+    let (engine, task) = seeded_task(fixture("routing", json!({})));
     assert_eq!(task.total_steps, 2, "only intake and choose exist at first");
-    let intake = poll(engine);
-    complete(engine, &intake, json!({ "ticket": 9 }));
-    let choose = poll(engine);
+    let intake = poll(&engine);
+    complete(&engine, &intake, json!({ "ticket": 9 }));
+    let choose = poll(&engine);
     let outcome =
         json!({ "decision_point_outcome": { "type": "create_steps", "step_names": lanes } });
-    complete(engine, &choose, outcome);
-    task
+    complete(&engine, &choose, outcome);
+    assert_eq!(step_names(&engine, &task), expected);
+    (engine, task)
 }
 
 #[test]
 fn decision_creates_the_chosen_branch_and_a_convergence_joined_only_to_it() {
-    let engine = seeded();
-    let task = route(&engine, &["fast_lane"]);
-    let names: Vec<String> = steps(&engine, &task).into_iter().map(|s| s.name).collect();
-    assert_eq!(names, ["intake", "choose", "fast_lane", "close"]);
+    let (engine, task) = route(&["fast_lane"], &["intake", "choose", "fast_lane", "close"]);
     let fast = poll(&engine);
     assert_eq!(
         fast.dependency_results.keys().collect::<Vec<_>>(),
@@ -246,45 +230,41 @@ fn decision_creates_the_chosen_branch_and_a_convergence_joined_only_to_it() {
     assert_eq!(close.workflow_step.name, "close");
     assert_eq!(step_named(&engine, &task, "close").total_parents, 1);
     complete(&engine, &close, json!({}));
-    assert_eq!(engine.get_task(task.task_uuid).unwrap().status, "complete");
+    assert_eq!(reload(&engine, &task).status, "complete");
 }
 
 #[test]
 fn decision_walks_forward_within_the_chosen_segment() {
-    let engine = seeded();
-    let task = route(&engine, &["slow_lane"]);
-    let names: Vec<String> = steps(&engine, &task).into_iter().map(|s| s.name).collect();
-    assert_eq!(
-        names,
-        ["intake", "choose", "slow_lane", "slow_lane_audit", "close"]
+    let (engine, task) = route(
+        &["slow_lane"],
+        &["intake", "choose", "slow_lane", "slow_lane_audit", "close"],
     );
     run_with(&engine, |_| json!({}));
-    assert_eq!(engine.get_task(task.task_uuid).unwrap().status, "complete");
+    assert_eq!(reload(&engine, &task).status, "complete");
 }
 
 #[test]
 fn a_decision_naming_a_step_outside_its_segments_creates_nothing() {
-    let engine = seeded();
-    let task = route(&engine, &["intake"]);
-    let done = engine.get_task(task.task_uuid).unwrap();
+    let (engine, task) = route(&["intake"], &["intake", "choose"]);
+    let done = reload(&engine, &task);
     assert_eq!((done.total_steps, done.status.as_str()), (2, "complete"));
 }
 
 /// Runs the checkpointed fixture to its worker and returns the worker's first event.
-fn to_worker(
-    engine: &tasker_core::engine::Engine,
-) -> (
-    tasker_core::model::TaskResponse,
-    tasker_core::model::StepEvent,
-) {
+fn to_worker(engine: &Engine) -> (TaskResponse, StepEvent) {
     let task = engine
         .create_task(fixture("checkpointed", json!({})))
         .unwrap();
     let size = poll(engine);
-    let outcome = json!({ "batch_processing_outcome": { "type": "create_batches", "worker_template_name": "chew",
-        "worker_count": 1, "cursor_configs": [{ "batch_id": "001", "start_cursor": 0, "end_cursor": 100, "batch_size": 100 }], "total_items": 100 } });
-    complete(engine, &size, outcome);
+    complete(engine, &size, checkpointed_outcome());
     (task, poll(engine))
+}
+
+/// Yields `event` at `cursor` (that many items processed) with `accumulated`; the engine must
+/// accept it.
+fn yield_at(engine: &Engine, event: &StepEvent, cursor: u64, accumulated: Value) {
+    let data = checkpoint_data(event.step_uuid, cursor, cursor, accumulated);
+    assert_eq!(engine.checkpoint_yield(event.event_id, data), Ok(true));
 }
 
 #[test]
@@ -293,8 +273,7 @@ fn checkpoint_yield_redispatches_the_same_claim_with_the_yielded_data() {
     let (task, first) = to_worker(&engine);
     assert_eq!(first.workflow_step.attempts, Some(0));
     assert_eq!(first.workflow_step.checkpoint, None);
-    let data = checkpoint_data(first.step_uuid, 25, 25, json!({ "sum": 300 }));
-    assert_eq!(engine.checkpoint_yield(first.event_id, data), Ok(true));
+    yield_at(&engine, &first, 25, json!({ "sum": 300 }));
     assert_eq!(
         engine.checkpoint_yield(
             first.event_id,
@@ -329,24 +308,12 @@ fn checkpoint_yield_redispatches_the_same_claim_with_the_yielded_data() {
 fn a_retry_after_yields_resumes_from_the_stored_checkpoint_record() {
     let engine = seeded();
     let (task, first) = to_worker(&engine);
-    engine
-        .checkpoint_yield(
-            first.event_id,
-            checkpoint_data(first.step_uuid, 20, 20, json!({ "n": 1 })),
-        )
-        .unwrap();
+    yield_at(&engine, &first, 20, json!({ "n": 1 }));
     let second = poll(&engine);
-    engine
-        .checkpoint_yield(
-            second.event_id,
-            checkpoint_data(first.step_uuid, 40, 40, json!({ "n": 2 })),
-        )
-        .unwrap();
+    assert_eq!(second.step_uuid, first.step_uuid);
+    yield_at(&engine, &second, 40, json!({ "n": 2 }));
     let third = poll(&engine);
-    assert_eq!(
-        engine.complete_step_event(third.event_id, failure(&third, true, "transient")),
-        Ok(true)
-    );
+    fail(&engine, &third, true, "transient");
     let retry = poll(&engine);
     assert_eq!(
         retry.workflow_step.attempts,
@@ -364,13 +331,12 @@ fn a_retry_after_yields_resumes_from_the_stored_checkpoint_record() {
     complete(&engine, &retry, json!({ "items": 100 }));
     assert_eq!(step_named(&engine, &task, "chew_001").attempts, 2);
     run_with(&engine, |_| json!({}));
-    assert_eq!(engine.get_task(task.task_uuid).unwrap().status, "complete");
+    assert_eq!(reload(&engine, &task).status, "complete");
 }
 
 #[test]
 fn publishes_events_reach_in_process_pollers_only_for_fast_and_broadcast() {
-    let engine = seeded();
-    let task = engine.create_task(fixture("events", json!({}))).unwrap();
+    let (engine, task) = seeded_task(fixture("events", json!({})));
     let sign_up = poll(&engine);
     complete(&engine, &sign_up, json!({ "member_id": "m-1" }));
     let events = drain_domain_events(&engine);
@@ -398,25 +364,23 @@ fn publishes_events_reach_in_process_pollers_only_for_fast_and_broadcast() {
     );
 
     let welcome = poll(&engine);
-    engine
-        .complete_step_event(welcome.event_id, failure(&welcome, true, "smtp down"))
-        .unwrap();
-    let names: Vec<String> = drain_domain_events(&engine)
-        .into_iter()
-        .map(|e| e.event_name)
-        .collect();
+    fail(&engine, &welcome, true, "smtp down");
     assert_eq!(
-        names,
+        event_names(&engine),
         ["welcome.attempted", "welcome.failed"],
         "retryable_failure never fires"
     );
     let retry = poll(&engine);
     complete(&engine, &retry, json!({}));
-    let names: Vec<String> = drain_domain_events(&engine)
+    assert_eq!(event_names(&engine), ["welcome.attempted"]);
+}
+
+/// The names of the domain events published since the last drain.
+fn event_names(engine: &Engine) -> Vec<String> {
+    drain_domain_events(engine)
         .into_iter()
         .map(|e| e.event_name)
-        .collect();
-    assert_eq!(names, ["welcome.attempted"]);
+        .collect()
 }
 
 #[test]
@@ -433,11 +397,6 @@ fn checkpoint_yields_publish_no_events() {
     let engine = seeded();
     let (_, worker) = to_worker(&engine);
     drain_domain_events(&engine);
-    engine
-        .checkpoint_yield(
-            worker.event_id,
-            checkpoint_data(worker.step_uuid, 1, 1, json!({})),
-        )
-        .unwrap();
+    yield_at(&engine, &worker, 1, json!({}));
     assert!(drain_domain_events(&engine).is_empty());
 }

@@ -17,11 +17,24 @@ pub fn fixture_dir(name: &str) -> String {
 
 /// A deterministic engine with the step-type fixtures: seed 42, clock from 2026-01-01, 1 s per read.
 pub fn seeded() -> Engine {
+    seeded_with(42, None)
+}
+
+/// As [`seeded`] with another seed and clock tick (`None`: the default 1 s per read).
+pub fn seeded_with(seed: u32, clock_tick_ms: Option<u32>) -> Engine {
     engine(BootstrapConfig {
-        seed: Some(42),
+        seed: Some(seed),
+        clock_tick_ms,
         template_path: Some(fixture_dir("step_types")),
         ..BootstrapConfig::default()
     })
+}
+
+/// A [`seeded`] engine and the task it created from `request`.
+pub fn seeded_task(request: TaskRequest) -> (Engine, TaskResponse) {
+    let engine = seeded();
+    let task = engine.create_task(request).expect("create_task");
+    (engine, task)
 }
 
 /// An engine from `config`; its log lines are off unless the test asks for a level.
@@ -53,6 +66,14 @@ pub fn request_with(namespace: &str, name: &str, context: Value) -> TaskRequest 
 pub fn fixture(name: &str, context: Value) -> TaskRequest {
     request_with("fixtures", name, context)
 }
+
+/// The steps of the shipped `ecommerce/order_processing` template, in dependency order.
+pub const ORDER_STEPS: [&str; 4] = [
+    "validate_cart",
+    "process_payment",
+    "update_inventory",
+    "send_confirmation",
+];
 
 /// The order request of the benchmarks (`benches/core_floor.rs`) with `context`.
 pub fn bench_order_request(context: Value) -> TaskRequest {
@@ -102,6 +123,13 @@ pub fn failure(event: &StepEvent, retryable: bool, message: &str) -> StepExecuti
         }),
         orchestration_metadata: None,
     }
+}
+
+/// The `checkpointed` fixture's batchable outcome: one `chew` worker over 100 items.
+pub fn checkpointed_outcome() -> Value {
+    json!({ "batch_processing_outcome": { "type": "create_batches", "worker_template_name": "chew",
+        "worker_count": 1, "total_items": 100,
+        "cursor_configs": [{ "batch_id": "001", "start_cursor": 0, "end_cursor": 100, "batch_size": 100 }] } })
 }
 
 /// A checkpoint of `step_uuid` at `cursor` with `items` processed.
@@ -155,8 +183,25 @@ pub fn run_with(engine: &Engine, mut handler: impl FnMut(&StepEvent) -> Value) -
     names
 }
 
+/// Fails `event` as a handler would; the engine must accept the result.
+pub fn fail(engine: &Engine, event: &StepEvent, retryable: bool, message: &str) {
+    assert_eq!(
+        engine.complete_step_event(event.event_id, failure(event, retryable, message)),
+        Ok(true)
+    );
+}
+
+/// `task` as the engine reports it now.
+pub fn reload(engine: &Engine, task: &TaskResponse) -> TaskResponse {
+    engine.get_task(task.task_uuid).expect("get_task")
+}
+
 pub fn steps(engine: &Engine, task: &TaskResponse) -> Vec<StepResponse> {
     engine.list_task_steps(task.task_uuid).expect("steps")
+}
+
+pub fn step_names(engine: &Engine, task: &TaskResponse) -> Vec<String> {
+    steps(engine, task).into_iter().map(|s| s.name).collect()
 }
 
 pub fn step_named(engine: &Engine, task: &TaskResponse, name: &str) -> StepResponse {
