@@ -3,10 +3,10 @@
  * NUL-terminated C string, every returned `char *` freed exactly once with `free_rust_string`
  * (legacy-library.ts). koffi is loaded only when this transport is built.
  */
-import { OPERATIONS, type BackendName, type OperationName } from '../contract.js';
+import type { OperationName } from '../contract.js';
 import { openLegacyLibrary } from './legacy-library.js';
 import { loadFailed } from './locate.js';
-import { FunctionTableTransport, isIntKind, WIRE, type NativeFunction } from './transport.js';
+import { FunctionTableTransport, functionsOf, isIntKind, WIRE, type FunctionTable, type NativeFunction } from './transport.js';
 
 /** The C prototype of `operation` (docs/legacy-abi.md). */
 function prototype(operation: OperationName): string {
@@ -17,20 +17,19 @@ function prototype(operation: OperationName): string {
 }
 
 export class KoffiTransport extends FunctionTableTransport {
-  readonly backend: BackendName = 'koffi';
-  protected readonly functions: Record<OperationName, NativeFunction>;
-  protected readonly lastErrorFunction: () => string | null;
+  constructor(libraryPath: string) {
+    super('koffi', libraryPath, loadTable(libraryPath));
+  }
+}
 
-  constructor(readonly libraryPath: string) {
-    super();
-    try {
-      const library = openLegacyLibrary(libraryPath);
-      const functions: Partial<Record<OperationName, NativeFunction>> = {};
-      for (const operation of OPERATIONS) functions[operation] = library.func<NativeFunction>(prototype(operation));
-      this.functions = functions as Record<OperationName, NativeFunction>;
-      this.lastErrorFunction = library.func<() => string | null>('RustString legacy_last_error(void)');
-    } catch (error) {
-      throw loadFailed('koffi', libraryPath, error);
-    }
+function loadTable(libraryPath: string): FunctionTable {
+  try {
+    const library = openLegacyLibrary(libraryPath);
+    return {
+      functions: functionsOf((operation) => library.func<NativeFunction>(prototype(operation))),
+      lastError: library.func<() => string | null>('RustString legacy_last_error(void)'),
+    };
+  } catch (error) {
+    throw loadFailed('koffi', libraryPath, error);
   }
 }

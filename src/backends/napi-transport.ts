@@ -6,35 +6,34 @@
  */
 import { createRequire } from 'node:module';
 
-import { OPERATIONS, type BackendName, type OperationName } from '../contract.js';
+import { OPERATIONS } from '../contract.js';
 import { loadFailed } from './locate.js';
-import { FunctionTableTransport, type NativeFunction } from './transport.js';
+import { FunctionTableTransport, functionsOf, type FunctionTable, type NativeFunction } from './transport.js';
 
 const requireNative = createRequire(import.meta.url);
 
 export class NapiTransport extends FunctionTableTransport {
-  readonly backend: BackendName = 'napi';
-  protected readonly functions: Record<OperationName, NativeFunction>;
-  protected readonly lastErrorFunction: () => string | null;
-
-  constructor(readonly libraryPath: string) {
-    super();
-    let addon: Record<string, unknown>;
-    try {
-      addon = requireNative(libraryPath) as Record<string, unknown>;
-    } catch (error) {
-      throw loadFailed('napi', libraryPath, error);
-    }
-    const exported = (name: string): NativeFunction | undefined => {
-      const value = addon[name];
-      return typeof value === 'function' ? (value as NativeFunction) : undefined;
-    };
-    const names = [...OPERATIONS.map((operation) => `${operation}Json`), 'lastErrorJson'];
-    const missing = names.filter((name) => exported(name) === undefined);
-    if (missing.length > 0) throw loadFailed('napi', libraryPath, new Error(`the addon does not export ${missing.join(', ')}`));
-    const functions: Partial<Record<OperationName, NativeFunction>> = {};
-    for (const operation of OPERATIONS) functions[operation] = exported(`${operation}Json`);
-    this.functions = functions as Record<OperationName, NativeFunction>;
-    this.lastErrorFunction = exported('lastErrorJson') as () => string | null;
+  constructor(libraryPath: string) {
+    super('napi', libraryPath, loadTable(libraryPath));
   }
+}
+
+function loadTable(libraryPath: string): FunctionTable {
+  let addon: Record<string, unknown>;
+  try {
+    addon = requireNative(libraryPath) as Record<string, unknown>;
+  } catch (error) {
+    throw loadFailed('napi', libraryPath, error);
+  }
+  const exported = (name: string): NativeFunction | undefined => {
+    const value = addon[name];
+    return typeof value === 'function' ? (value as NativeFunction) : undefined;
+  };
+  const names = [...OPERATIONS.map((operation) => `${operation}Json`), 'lastErrorJson'];
+  const missing = names.filter((name) => exported(name) === undefined);
+  if (missing.length > 0) throw loadFailed('napi', libraryPath, new Error(`the addon does not export ${missing.join(', ')}`));
+  return {
+    functions: functionsOf((operation) => exported(`${operation}Json`) as NativeFunction),
+    lastError: exported('lastErrorJson') as () => string | null,
+  };
 }

@@ -5,7 +5,7 @@
  * with N-API strings; both answer with the same text. `WireBackend` (wire-backend.ts) is the one
  * algorithm over either.
  */
-import type { BackendName, OperationName } from '../contract.js';
+import { OPERATIONS, type BackendName, type OperationName } from '../contract.js';
 
 /**
  * How an operation's answer says success or failure (the C ABI's conventions, per symbol):
@@ -80,22 +80,34 @@ export interface Transport {
 /** A native function of the wire: text (or NULL) in, text, NULL or an `int` out. */
 export type NativeFunction = (...args: (string | null)[]) => unknown;
 
+/** The native functions of one binary: one per operation, and its last-error function. */
+export interface FunctionTable {
+  readonly functions: Record<OperationName, NativeFunction>;
+  readonly lastError: () => string | null;
+}
+
+/** Builds the per-operation part of a table from `find` (which throws or returns the function). */
+export function functionsOf(find: (operation: OperationName) => NativeFunction): Record<OperationName, NativeFunction> {
+  return Object.fromEntries(OPERATIONS.map((operation) => [operation, find(operation)])) as Record<OperationName, NativeFunction>;
+}
+
 /** Both transports are a table of native functions over text; only how the table is loaded differs. */
-export abstract class FunctionTableTransport implements Transport {
-  abstract readonly backend: BackendName;
-  abstract readonly libraryPath: string;
-  protected abstract readonly functions: Record<OperationName, NativeFunction>;
-  protected abstract readonly lastErrorFunction: () => string | null;
+export class FunctionTableTransport implements Transport {
+  constructor(
+    readonly backend: BackendName,
+    readonly libraryPath: string,
+    private readonly table: FunctionTable,
+  ) {}
 
   text(operation: OperationName, args: readonly (string | null)[]): string | null {
-    return this.functions[operation](...args) as string | null;
+    return this.table.functions[operation](...args) as string | null;
   }
 
   int(operation: OperationName, args: readonly (string | null)[]): number {
-    return this.functions[operation](...args) as number;
+    return this.table.functions[operation](...args) as number;
   }
 
   lastError(): string | null {
-    return this.lastErrorFunction();
+    return this.table.lastError();
   }
 }
