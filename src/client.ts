@@ -21,31 +21,16 @@ import type {
 import { TaskerClientError, TaskerError } from './errors.js';
 import { loadBackend } from './select.js';
 
-/** Options of `createTask`; only `name` is required, the rest has the old client's defaults. */
-export interface CreateTaskOptions {
-  name: string;
-  /** Default `'default'`. */
-  namespace?: string;
-  /** Default `'1.0.0'`. */
-  version?: string;
-  /** Default `{}`. */
-  context?: JsonValue;
-  /** Default `'tasker-core-typescript'`. */
-  initiator?: string;
-  /** Default `'tasker-core'`. */
-  sourceSystem?: string;
-  /** Default `'Task requested'`. */
-  reason?: string;
-  /** Default `[]`. */
-  tags?: string[];
-  priority?: number;
-  correlationId?: string;
-  parentCorrelationId?: string;
-  idempotencyKey?: string;
-  options?: JsonValue;
-  /** Sent as given; if absent, see `createTask` for what each backend does. */
-  requestedAt?: string;
-}
+/** The fields of `createTask` that have the old client's defaults. */
+type DefaultedField = 'namespace' | 'version' | 'context' | 'initiator' | 'sourceSystem' | 'reason';
+
+/**
+ * Options of `createTask`: a `TaskRequest` where only `name` is required. Defaults: `namespace`
+ * `'default'`, `version` `'1.0.0'`, `context` `{}`, `initiator` `'tasker-core-typescript'`,
+ * `sourceSystem` `'tasker-core'`, `reason` `'Task requested'`, `tags` `[]`; `requestedAt` is sent as
+ * given (if absent, see `createTask` for what each backend does).
+ */
+export type CreateTaskOptions = Omit<TaskRequest, DefaultedField> & Partial<Pick<TaskRequest, DefaultedField>>;
 
 export class TaskerClient {
   readonly ffi: TaskerFfi;
