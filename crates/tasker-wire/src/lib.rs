@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use serde::de::Deserialize;
+use serde::de::{Deserialize, DeserializeOwned};
 use serde::Serialize;
 use serde_json::Value;
 use tasker_core::api;
@@ -240,29 +240,35 @@ fn int_of(outcome: std::result::Result<Result<bool>, String>) -> i32 {
     }
 }
 
+/// The payload of an event call, parsed when the core asks for it (after the engine and the
+/// event id are checked): `Invalid <what> JSON: …`.
+fn payload<'a, T: DeserializeOwned>(
+    json: &'a str,
+    what: &'a str,
+) -> impl FnOnce() -> Result<T> + 'a {
+    move || {
+        serde_json::from_str(json)
+            .map_err(|e| CoreError::InvalidArgument(format!("Invalid {what} JSON: {e}")))
+    }
+}
+
 /// 1 accepted, 0 not accepted (an event that is not pending), -1 on an error.
 pub fn complete_step_event(event_id: Option<&str>, result_json: Option<&str>) -> i32 {
-    let (Some(event_id), Some(result_json)) = (event_id, result_json) else {
+    let (Some(event_id), Some(json)) = (event_id, result_json) else {
         return reject_int("complete_step_event: null pointer received".to_owned());
     };
     int_of(run(|| {
-        api::complete_step_event(event_id, || {
-            serde_json::from_str::<StepExecutionResult>(result_json)
-                .map_err(|e| CoreError::InvalidArgument(format!("Invalid result JSON: {e}")))
-        })
+        api::complete_step_event(event_id, payload(json, "result"))
     }))
 }
 
 /// 1 accepted, 0 not accepted, -1 on an error.
 pub fn checkpoint_yield_step_event(event_id: Option<&str>, checkpoint_json: Option<&str>) -> i32 {
-    let (Some(event_id), Some(checkpoint_json)) = (event_id, checkpoint_json) else {
+    let (Some(event_id), Some(json)) = (event_id, checkpoint_json) else {
         return reject_int("checkpoint_yield_step_event: null pointer received".to_owned());
     };
     int_of(run(|| {
-        api::checkpoint_yield_step_event(event_id, || {
-            serde_json::from_str::<CheckpointYieldData>(checkpoint_json)
-                .map_err(|e| CoreError::InvalidArgument(format!("Invalid checkpoint JSON: {e}")))
-        })
+        api::checkpoint_yield_step_event(event_id, payload(json, "checkpoint"))
     }))
 }
 
@@ -375,8 +381,17 @@ struct DataEnvelope<'a, T> {
     success: bool,
 }
 
-fn null_pointer(symbol: &str) -> String {
-    reject_text(format!("{symbol}: null pointer received"))
+/// A client call whose arguments are all required: a NULL one is `<symbol>: null pointer
+/// received`.
+fn client_with<A, T: Serialize>(
+    symbol: &str,
+    args: Option<A>,
+    op: impl FnOnce(A) -> Result<T>,
+) -> String {
+    match args {
+        Some(args) => client(symbol, || op(args)),
+        None => reject_text(format!("{symbol}: null pointer received")),
+    }
 }
 
 /// The request as tasker's bridge parsed it: `Deserializer::from_str` + `deserialize`, without
@@ -391,19 +406,13 @@ pub fn parse_task_request(text: &str) -> Result<TaskRequest> {
 }
 
 pub fn client_create_task(request_json: Option<&str>) -> String {
-    let Some(text) = request_json else {
-        return null_pointer("client_create_task");
-    };
-    client("client_create_task", || {
+    client_with("client_create_task", request_json, |text| {
         api::client_create_task(parse_task_request(text)?)
     })
 }
 
 pub fn client_get_task(task_uuid: Option<&str>) -> String {
-    let Some(task) = task_uuid else {
-        return null_pointer("client_get_task");
-    };
-    client("client_get_task", || api::client_get_task(task))
+    client_with("client_get_task", task_uuid, api::client_get_task)
 }
 
 /// tasker read the params leniently: `limit` (default 50) and `offset` (default 0) when they
@@ -423,44 +432,37 @@ pub fn parse_list_params(text: &str) -> Result<ListTasksParams> {
 }
 
 pub fn client_list_tasks(params_json: Option<&str>) -> String {
-    let Some(text) = params_json else {
-        return null_pointer("client_list_tasks");
-    };
-    client("client_list_tasks", || {
+    client_with("client_list_tasks", params_json, |text| {
         api::client_list_tasks(parse_list_params(text)?)
     })
 }
 
 pub fn client_cancel_task(task_uuid: Option<&str>) -> String {
-    let Some(task) = task_uuid else {
-        return null_pointer("client_cancel_task");
-    };
-    client("client_cancel_task", || api::client_cancel_task(task))
+    client_with("client_cancel_task", task_uuid, api::client_cancel_task)
 }
 
 pub fn client_list_task_steps(task_uuid: Option<&str>) -> String {
-    let Some(task) = task_uuid else {
-        return null_pointer("client_list_task_steps");
-    };
-    client("client_list_task_steps", || {
-        api::client_list_task_steps(task)
-    })
+    client_with(
+        "client_list_task_steps",
+        task_uuid,
+        api::client_list_task_steps,
+    )
 }
 
 pub fn client_get_step(task_uuid: Option<&str>, step_uuid: Option<&str>) -> String {
-    let (Some(task), Some(step)) = (task_uuid, step_uuid) else {
-        return null_pointer("client_get_step");
-    };
-    client("client_get_step", || api::client_get_step(task, step))
+    client_with(
+        "client_get_step",
+        task_uuid.zip(step_uuid),
+        |(task, step)| api::client_get_step(task, step),
+    )
 }
 
 pub fn client_get_step_audit_history(task_uuid: Option<&str>, step_uuid: Option<&str>) -> String {
-    let (Some(task), Some(step)) = (task_uuid, step_uuid) else {
-        return null_pointer("client_get_step_audit_history");
-    };
-    client("client_get_step_audit_history", || {
-        api::client_get_step_audit_history(task, step)
-    })
+    client_with(
+        "client_get_step_audit_history",
+        task_uuid.zip(step_uuid),
+        |(task, step)| api::client_get_step_audit_history(task, step),
+    )
 }
 
 pub fn client_health_check() -> String {
