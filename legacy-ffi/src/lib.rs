@@ -30,6 +30,18 @@ fn not_utf8(symbol: &str, which: Option<&str>) -> String {
     }
 }
 
+/// `type name(void)`: what the tasker-wire function of the same name answers, handed out by
+/// `out`/`out_opt` (text) or as it is (`c_int::from`); the value after `else` if it panicked.
+macro_rules! no_arg_symbols {
+    ($($(#[$doc:meta])* $name:ident() -> $ret:ty = $hand_out:path, else $fallback:expr;)+) => {$(
+        $(#[$doc])*
+        #[no_mangle]
+        pub extern "C" fn $name() -> $ret {
+            guard($fallback, || $hand_out(wire::$name()))
+        }
+    )+};
+}
+
 /// `int name(const char *, const char *)`: 0/1 or -1 on an error; bytes that are not UTF-8 in
 /// either argument are `<name>: invalid UTF-8` (tasker named neither).
 macro_rules! int_symbol {
@@ -80,28 +92,15 @@ macro_rules! text_symbol {
 // ---------------------------------------------------------------------------------------------
 // Versions and health
 
-/// Our crate version (semver). Free with [`free_rust_string`].
-#[no_mangle]
-pub extern "C" fn get_version() -> *mut c_char {
-    guard(null_mut(), || out(wire::get_version()))
-}
-
-/// `tasker-ts <v> (rustc <rustc --version>)`.
-#[no_mangle]
-pub extern "C" fn get_rust_version() -> *mut c_char {
-    guard(null_mut(), || out(wire::get_rust_version()))
-}
-
-/// Always 1.
-#[no_mangle]
-pub extern "C" fn health_check() -> c_int {
-    guard(1, wire::health_check)
-}
-
-/// 1 while a worker is bootstrapped (also after the graceful transition), else 0.
-#[no_mangle]
-pub extern "C" fn is_worker_running() -> c_int {
-    guard(0, wire::is_worker_running)
+no_arg_symbols! {
+    /// Our crate version (semver). Free with [`free_rust_string`].
+    get_version() -> *mut c_char = out, else null_mut();
+    /// `tasker-ts <v> (rustc <rustc --version>)`.
+    get_rust_version() -> *mut c_char = out, else null_mut();
+    /// Always 1.
+    health_check() -> c_int = c_int::from, else 1;
+    /// 1 while a worker is bootstrapped (also after the graceful transition), else 0.
+    is_worker_running() -> c_int = c_int::from, else 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,35 +121,21 @@ pub unsafe extern "C" fn bootstrap_worker(config_json: *const c_char) -> *mut c_
     })
 }
 
-#[no_mangle]
-pub extern "C" fn get_worker_status() -> *mut c_char {
-    guard(null_mut(), || out(wire::get_worker_status()))
-}
-
-#[no_mangle]
-pub extern "C" fn stop_worker() -> *mut c_char {
-    guard(null_mut(), || out(wire::stop_worker()))
-}
-
-#[no_mangle]
-pub extern "C" fn transition_to_graceful_shutdown() -> *mut c_char {
-    guard(null_mut(), || out(wire::transition_to_graceful_shutdown()))
+no_arg_symbols! {
+    get_worker_status() -> *mut c_char = out, else null_mut();
+    stop_worker() -> *mut c_char = out, else null_mut();
+    transition_to_graceful_shutdown() -> *mut c_char = out, else null_mut();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Dispatch
 
-/// The next step event as bare JSON, or NULL when idle or on an error (see
-/// [`legacy_last_error`]).
-#[no_mangle]
-pub extern "C" fn poll_step_events() -> *mut c_char {
-    guard(null_mut(), || out_opt(wire::poll_step_events()))
-}
-
-/// The next in-process domain event as bare camelCase JSON, or NULL.
-#[no_mangle]
-pub extern "C" fn poll_in_process_events() -> *mut c_char {
-    guard(null_mut(), || out_opt(wire::poll_in_process_events()))
+no_arg_symbols! {
+    /// The next step event as bare JSON, or NULL when idle or on an error (see
+    /// [`legacy_last_error`]).
+    poll_step_events() -> *mut c_char = out_opt, else null_mut();
+    /// The next in-process domain event as bare camelCase JSON, or NULL.
+    poll_in_process_events() -> *mut c_char = out_opt, else null_mut();
 }
 
 int_symbol! {
@@ -160,22 +145,13 @@ int_symbol! {
     checkpoint_yield_step_event(event_id, checkpoint_json);
 }
 
-/// Bare metrics JSON, or an error object.
-#[no_mangle]
-pub extern "C" fn get_ffi_dispatch_metrics() -> *mut c_char {
-    guard(null_mut(), || out(wire::get_ffi_dispatch_metrics()))
-}
-
-/// 0, or -1 on an error (tasker's was `void`).
-#[no_mangle]
-pub extern "C" fn check_starvation_warnings() -> c_int {
-    guard(-1, wire::check_starvation_warnings)
-}
-
-/// 0, or -1 on an error (tasker's was `void`).
-#[no_mangle]
-pub extern "C" fn cleanup_timeouts() -> c_int {
-    guard(-1, wire::cleanup_timeouts)
+no_arg_symbols! {
+    /// Bare metrics JSON, or an error object.
+    get_ffi_dispatch_metrics() -> *mut c_char = out, else null_mut();
+    /// 0, or -1 on an error (tasker's was `void`).
+    check_starvation_warnings() -> c_int = c_int::from, else -1;
+    /// 0, or -1 on an error (tasker's was `void`).
+    cleanup_timeouts() -> c_int = c_int::from, else -1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,9 +183,8 @@ text_symbol! {
     client_get_step_audit_history(task_uuid, step_uuid);
 }
 
-#[no_mangle]
-pub extern "C" fn client_health_check() -> *mut c_char {
-    guard(null_mut(), || out(wire::client_health_check()))
+no_arg_symbols! {
+    client_health_check() -> *mut c_char = out, else null_mut();
 }
 
 // ---------------------------------------------------------------------------------------------
