@@ -17,6 +17,7 @@
  * Plus what is reported without a threshold: steps per second through WorkerServer, and the
  * contract layer's own share (validation and JSON policy) of each call.
  */
+import { seededRandom } from '../parity-tests/arbitraries/payloads.js';
 import type { TaskRecord } from './harness.js';
 import type { Analysis, BenchReport, ContractShare, ScenarioResult, SlopeFit, TargetRow, TargetVerdict } from './model.js';
 
@@ -62,18 +63,6 @@ export interface RatioInterval {
   verdict: 'faster' | 'slower' | 'tie' | 'no interval';
 }
 
-/** A small seeded generator (mulberry32): the same run gives the same interval. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const medianOf = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = (sorted.length - 1) / 2;
@@ -94,7 +83,8 @@ export function ratioInterval(records: readonly TaskRecord[], slow = 'koffi', fa
   const rb = b.roundMediansNs ?? [];
   const ratios = ra.slice(0, Math.min(ra.length, rb.length)).map((x, i) => x / (rb[i] as number)).filter((x) => Number.isFinite(x) && x > 0);
   if (ratios.length < 2) return { point, low: null, high: null, rounds: ratios.length, verdict: 'no interval' };
-  const next = random(ratios.length * 7919 + Math.round(point * 1e6));
+  // Seeded: the same run gives the same interval.
+  const next = seededRandom(ratios.length * 7919 + Math.round(point * 1e6));
   const estimates: number[] = [];
   for (let i = 0; i < BOOTSTRAP_RESAMPLES; i += 1) {
     const resample = ratios.map(() => ratios[Math.floor(next() * ratios.length)] as number);
@@ -176,22 +166,27 @@ export function fits(scenarios: readonly ScenarioResult[], subjects = ['napi', '
   return out;
 }
 
+/**
+ * A target's row for one scenario's koffi/napi ratio: shows `shown` of it, and is met when the
+ * interval's `bound` is at least `min` (unknown without an interval).
+ */
+function ratioRow(
+  scenario: ScenarioResult,
+  spec: { shown: 'point' | 'low'; unit: string; bound: 'low' | 'high'; min: number; threshold: string },
+): TargetRow {
+  const r = ratioInterval(scenario.records);
+  const limit = r?.[spec.bound] ?? null;
+  return { label: scenario.name, value: r?.[spec.shown] ?? null, unit: spec.unit, interval: r, threshold: spec.threshold, ok: limit === null ? null : limit >= spec.min };
+}
+
 export function analyze(report: Omit<BenchReport, 'analysis'>): Analysis {
   const { scenarios } = report;
   const targets: TargetVerdict[] = [];
 
   // 1. No operation significantly slower on napi.
-  const everyRows: TargetRow[] = scenarios.map((s) => {
-    const r = ratioInterval(s.records);
-    return {
-      label: s.name,
-      value: r?.point ?? null,
-      unit: 'x',
-      interval: r,
-      threshold: 'interval upper bound >= 1 (not significantly slower)',
-      ok: r === null || r.high === null ? null : r.high >= 1,
-    };
-  });
+  const everyRows: TargetRow[] = scenarios.map((s) =>
+    ratioRow(s, { shown: 'point', unit: 'x', bound: 'high', min: 1, threshold: 'interval upper bound >= 1 (not significantly slower)' }),
+  );
   const counts = { faster: 0, tie: 0, slower: 0 };
   for (const row of everyRows) if (row.interval != null && row.interval.verdict !== 'no interval') counts[row.interval.verdict] += 1;
   targets.push({
@@ -204,17 +199,9 @@ export function analyze(report: Omit<BenchReport, 'analysis'>): Analysis {
 
   // 2. Small structured calls: koffi/napi >= 1.5 at the interval's lower bound.
   const small = scenarios.filter((s) => SMALL_STRUCTURED_OPS.includes(s.op) && s.payloadBytes !== null && s.payloadBytes <= SMALL_MAX_BYTES);
-  const smallRows: TargetRow[] = small.map((s) => {
-    const r = ratioInterval(s.records);
-    return {
-      label: s.name,
-      value: r?.low ?? null,
-      unit: 'x (lower bound)',
-      interval: r,
-      threshold: `>= ${SMALL_MIN_SPEEDUP}`,
-      ok: r === null || r.low === null ? null : r.low >= SMALL_MIN_SPEEDUP,
-    };
-  });
+  const smallRows: TargetRow[] = small.map((s) =>
+    ratioRow(s, { shown: 'low', unit: 'x (lower bound)', bound: 'low', min: SMALL_MIN_SPEEDUP, threshold: `>= ${SMALL_MIN_SPEEDUP}` }),
+  );
   targets.push({
     id: 'small-structured-1.5x',
     title: `small structured calls (create task, complete step, poll with dependency results; 100 B and 1 KB): koffi/napi >= ${SMALL_MIN_SPEEDUP} at the 95% interval's lower bound`,

@@ -12,7 +12,14 @@
  * The set-up mirrors `crates/tasker-core/src/bench.rs`, which times the core's own share of each
  * operation with the same fixture.
  */
-import { OPERATIONS, type JsonObject, type OperationName, type TaskerFfi } from '../src/contract.js';
+import {
+  OPERATIONS,
+  type BootstrapConfig,
+  type JsonObject,
+  type OperationName,
+  type StepEvent,
+  type TaskerFfi,
+} from '../src/contract.js';
 import { ArgumentChecks } from '../src/validate.js';
 import {
   BENCH_CONFIG,
@@ -125,6 +132,22 @@ function simple(op: OperationName, call: (ffi: TaskerFfi) => unknown): Scenario 
   };
 }
 
+/**
+ * A call that starts or stops the worker: `before` (untimed) puts the engine in the state the call
+ * starts from; the engine is left running for the next scenario.
+ */
+function lifecycle(op: OperationName, before: (ffi: TaskerFfi) => void, call: (ffi: TaskerFfi) => unknown): Scenario {
+  return {
+    op,
+    size: null,
+    batch: false,
+    prepare(ffi) {
+      resetEngine(ffi);
+      return { before: () => before(ffi), call: () => call(ffi), finish: engineRunning(ffi) };
+    },
+  };
+}
+
 /** Read-only calls against the read fixture (5 tasks, the first with a completed step). */
 function reader(op: OperationName, call: (ffi: TaskerFfi, task: string, step: string) => unknown, finish = false): Scenario {
   return {
@@ -139,6 +162,93 @@ function reader(op: OperationName, call: (ffi: TaskerFfi, task: string, step: st
 }
 
 const LOG_OPS = ['logError', 'logWarn', 'logInfo', 'logDebug', 'logTrace'] as const;
+
+function logScenario(level: (typeof LOG_OPS)[number], size: PayloadSize): Scenario {
+  return {
+    op: level,
+    size,
+    batch: true,
+    payloadRole: 'log fields',
+    prepare(ffi, payload) {
+      resetEngine(ffi);
+      const fields = payload ?? undefined;
+      return { call: () => ffi[level](LOG_MESSAGE, fields) };
+    },
+    validate: (payload) => () => checks.logFields(payload),
+  };
+}
+
+/**
+ * A stateful call on a task of its own: `setUp` creates the task (untimed, before each call) and
+ * returns its uuid; after each call the answer is checked and the task cancelled, so the engine
+ * never accumulates work that later calls scan.
+ */
+function onFreshTask(
+  ffi: TaskerFfi,
+  op: OperationName,
+  setUp: () => string,
+  call: () => unknown,
+  accepts: (returned: unknown) => boolean,
+): Prepared {
+  let task = '';
+  return {
+    before() {
+      task = setUp();
+    },
+    call,
+    after(returned) {
+      if (!accepts(returned)) throw new Error(`${op} returned ${String(returned)}`);
+      ffi.clientCancelTask(task);
+    },
+  };
+}
+
+/** A step's answer to a freshly polled event, carrying the payload (`body`). */
+interface SubmissionSpec<Body> {
+  op: 'completeStepEvent' | 'checkpointYieldStepEvent';
+  size: PayloadSize;
+  payloadRole: string;
+  config?: BootstrapConfig;
+  /** Creates a task and polls the event the call answers (untimed). */
+  next(ffi: TaskerFfi): { task: string; event: StepEvent };
+  body(stepUuid: string, payload: JsonObject): Body;
+  submit(ffi: TaskerFfi, eventId: string, body: Body): unknown;
+  /** The contract's checks of `body` (the validation floor). */
+  check(body: Body): unknown;
+}
+
+/** Any well-formed step uuid: the validation floor checks the body alone. */
+const SOME_STEP_UUID = '00000000-0000-4000-8000-000000000000';
+
+function submission<Body>(spec: SubmissionSpec<Body>): Scenario {
+  return {
+    op: spec.op,
+    size: spec.size,
+    batch: false,
+    payloadRole: spec.payloadRole,
+    prepare(ffi, payload) {
+      resetEngine(ffi, spec.config);
+      let eventId = '';
+      let body: Body;
+      return onFreshTask(
+        ffi,
+        spec.op,
+        () => {
+          const { task, event } = spec.next(ffi);
+          eventId = event.eventId;
+          body = spec.body(event.stepUuid, payload ?? smallResult());
+          return task;
+        },
+        () => spec.submit(ffi, eventId, body),
+        (returned) => returned === true,
+      );
+    },
+    validate: (payload) => {
+      const body = spec.body(SOME_STEP_UUID, payload);
+      return () => spec.check(body);
+    },
+  };
+}
 
 function sized(size: PayloadSize): Scenario[] {
   return [
@@ -172,78 +282,34 @@ function sized(size: PayloadSize): Scenario[] {
         return () => checks.taskRequest(request);
       },
     },
-    {
+    submission({
       op: 'completeStepEvent',
       size,
-      batch: false,
       payloadRole: 'step result',
-      prepare(ffi, payload) {
-        resetEngine(ffi);
-        let task = '';
-        let eventId = '';
-        let result = successResult('', null);
-        return {
-          before() {
-            task = ffi.clientCreateTask(orderRequest()).task_uuid;
-            const event = pollOrThrow(ffi);
-            eventId = event.eventId;
-            result = successResult(event.stepUuid, payload ?? smallResult());
-          },
-          call: () => ffi.completeStepEvent(eventId, result),
-          after(returned) {
-            if (returned !== true) throw new Error(`completeStepEvent returned ${String(returned)}`);
-            ffi.clientCancelTask(task);
-          },
-        };
+      next(ffi) {
+        const task = ffi.clientCreateTask(orderRequest()).task_uuid;
+        return { task, event: pollOrThrow(ffi) };
       },
-      validate: (payload) => {
-        const result = successResult('00000000-0000-4000-8000-000000000000', payload);
-        return () => checks.stepExecutionResult(result);
-      },
-    },
-    {
+      body: successResult,
+      submit: (ffi, eventId, result) => ffi.completeStepEvent(eventId, result),
+      check: (result) => checks.stepExecutionResult(result),
+    }),
+    submission({
       op: 'checkpointYieldStepEvent',
       size,
-      batch: false,
       payloadRole: 'accumulated results',
-      prepare(ffi, payload) {
-        // Only a batch worker may yield: the `checkpointed` fixture (as the core floor).
-        resetEngine(ffi, FIXTURE_CONFIG);
-        let task = '';
-        let eventId = '';
-        let data = checkpointData('', {});
-        return {
-          before() {
-            task = ffi.clientCreateTask(checkpointedRequest()).task_uuid;
-            completeOrThrow(ffi, pollOrThrow(ffi), checkpointedBatchOutcome());
-            const batch = pollOrThrow(ffi);
-            eventId = batch.eventId;
-            data = checkpointData(batch.stepUuid, payload ?? smallResult());
-          },
-          call: () => ffi.checkpointYieldStepEvent(eventId, data),
-          after(returned) {
-            if (returned !== true) throw new Error(`checkpointYieldStepEvent returned ${String(returned)}`);
-            ffi.clientCancelTask(task);
-          },
-        };
+      // Only a batch worker may yield: the `checkpointed` fixture (as the core floor).
+      config: FIXTURE_CONFIG,
+      next(ffi) {
+        const task = ffi.clientCreateTask(checkpointedRequest()).task_uuid;
+        completeOrThrow(ffi, pollOrThrow(ffi), checkpointedBatchOutcome());
+        return { task, event: pollOrThrow(ffi) };
       },
-      validate: (payload) => {
-        const data = checkpointData('00000000-0000-4000-8000-000000000000', payload);
-        return () => checks.checkpointYieldData(data);
-      },
-    },
-    {
-      op: 'logInfo',
-      size,
-      batch: true,
-      payloadRole: 'log fields',
-      prepare(ffi, payload) {
-        resetEngine(ffi);
-        const fields = payload ?? undefined;
-        return { call: () => ffi.logInfo(LOG_MESSAGE, fields) };
-      },
-      validate: (payload) => () => checks.logFields(payload),
-    },
+      body: checkpointData,
+      submit: (ffi, eventId, data) => ffi.checkpointYieldStepEvent(eventId, data),
+      check: (data) => checks.checkpointYieldData(data),
+    }),
+    logScenario('logInfo', size),
     {
       op: 'pollStepEvents',
       size,
@@ -251,17 +317,13 @@ function sized(size: PayloadSize): Scenario[] {
       payloadRole: 'dependency result',
       prepare(ffi, payload) {
         resetEngine(ffi);
-        let task = '';
-        return {
-          before() {
-            task = taskWithCompletedFirstStep(ffi, payload ?? smallResult()).task_uuid;
-          },
-          call: () => ffi.pollStepEvents(),
-          after(returned) {
-            if (returned === null) throw new Error('pollStepEvents returned null');
-            ffi.clientCancelTask(task);
-          },
-        };
+        return onFreshTask(
+          ffi,
+          'pollStepEvents',
+          () => taskWithCompletedFirstStep(ffi, payload ?? smallResult()).task_uuid,
+          () => ffi.pollStepEvents(),
+          (returned) => returned !== null,
+        );
       },
     },
   ];
@@ -275,37 +337,15 @@ export function allScenarios(sizes: readonly PayloadSize[] = PAYLOAD_SIZES): Sce
     simple('getRustVersion', (ffi) => ffi.getRustVersion()),
     simple('healthCheck', (ffi) => ffi.healthCheck()),
     simple('isWorkerRunning', (ffi) => ffi.isWorkerRunning()),
-    {
-      op: 'bootstrapWorker',
-      size: null,
-      batch: false,
-      prepare(ffi) {
-        resetEngine(ffi);
-        return {
-          before: () => {
-            ffi.stopWorker();
-          },
-          call: () => ffi.bootstrapWorker(BENCH_CONFIG),
-          finish: engineRunning(ffi),
-        };
-      },
-    },
+    lifecycle('bootstrapWorker', (ffi) => void ffi.stopWorker(), (ffi) => ffi.bootstrapWorker(BENCH_CONFIG)),
     reader('getWorkerStatus', (ffi) => ffi.getWorkerStatus()),
-    {
-      op: 'stopWorker',
-      size: null,
-      batch: false,
-      prepare(ffi) {
-        resetEngine(ffi);
-        return {
-          before: () => {
-            if (!ffi.isWorkerRunning()) ffi.bootstrapWorker(BENCH_CONFIG);
-          },
-          call: () => ffi.stopWorker(),
-          finish: engineRunning(ffi),
-        };
+    lifecycle(
+      'stopWorker',
+      (ffi) => {
+        if (!ffi.isWorkerRunning()) ffi.bootstrapWorker(BENCH_CONFIG);
       },
-    },
+      (ffi) => ffi.stopWorker(),
+    ),
     reader('transitionToGracefulShutdown', (ffi) => ffi.transitionToGracefulShutdown(), true),
     {
       op: 'pollInProcessEvents',
@@ -314,18 +354,17 @@ export function allScenarios(sizes: readonly PayloadSize[] = PAYLOAD_SIZES): Sce
       prepare(ffi) {
         // The `events` fixture's first step publishes exactly one in-process event (as the core floor).
         resetEngine(ffi, FIXTURE_CONFIG);
-        let task = '';
-        return {
-          before: () => {
-            task = ffi.clientCreateTask(eventsRequest()).task_uuid;
+        return onFreshTask(
+          ffi,
+          'pollInProcessEvents',
+          () => {
+            const task = ffi.clientCreateTask(eventsRequest()).task_uuid;
             completeOrThrow(ffi, pollOrThrow(ffi), eventsFirstResult());
+            return task;
           },
-          call: () => ffi.pollInProcessEvents(),
-          after(returned) {
-            if (returned === null) throw new Error('pollInProcessEvents returned null');
-            ffi.clientCancelTask(task);
-          },
-        };
+          () => ffi.pollInProcessEvents(),
+          (returned) => returned !== null,
+        );
       },
     },
     reader('getFfiDispatchMetrics', (ffi) => ffi.getFfiDispatchMetrics()),
@@ -354,20 +393,7 @@ export function allScenarios(sizes: readonly PayloadSize[] = PAYLOAD_SIZES): Sce
     reader('clientHealthCheck', (ffi) => ffi.clientHealthCheck()),
   ];
   // The other log levels once, with the smallest fields; logInfo at every size below.
-  for (const level of LOG_OPS.filter((l) => l !== 'logInfo')) {
-    list.push({
-      op: level,
-      size: smallest,
-      batch: true,
-      payloadRole: 'log fields',
-      prepare(ffi, payload) {
-        resetEngine(ffi);
-        const fields = payload ?? undefined;
-        return { call: () => ffi[level](LOG_MESSAGE, fields) };
-      },
-      validate: (payload) => () => checks.logFields(payload),
-    });
-  }
+  for (const level of LOG_OPS.filter((l) => l !== 'logInfo')) list.push(logScenario(level, smallest));
   for (const size of sizes) list.push(...sized(size));
   const covered = new Set(list.map((s) => s.op));
   const missing = OPERATIONS.filter((op) => !covered.has(op));

@@ -20,8 +20,8 @@ export const PAYLOAD_SIZES = {
 } as const;
 export type PayloadSize = keyof typeof PAYLOAD_SIZES;
 
-/** mulberry32: a tiny seeded PRNG (deterministic across platforms). */
-function random(seed: number): () => number {
+/** mulberry32: a tiny seeded PRNG (deterministic across platforms; the benchmark analysis draws from it too). */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -84,7 +84,7 @@ const byteLength = (value: JsonValue): number => Buffer.byteLength(JSON.stringif
  * the smallest context, ~60 bytes; below that, the smallest context). Deterministic in `seed`.
  */
 export function contextOfSize(bytes: number, seed = 1): JsonObject {
-  const next = random(seed);
+  const next = seededRandom(seed);
   if (bytes < 300) {
     // A small flat context: `{order_id, customer, total, note}` padded by the note.
     const small: JsonObject = { order_id: 100_000 + (seed % 900_000), customer: pick(next, FIRST_NAMES), total: Math.round(next() * 10_000) / 100, note: '' };
