@@ -47,9 +47,13 @@ export const importRequest = (context: JsonValue = { import_id: 1 }, overrides: 
 
 const metadata = (): StepExecutionResult['metadata'] => ({ executionTimeMs: 1, completedAt: '2026-01-01T00:00:00.000Z' });
 
-/** A successful result of the step `stepUuid` (or of the event's step). */
-export function successResult(step: string | Pick<StepEvent, 'stepUuid'>, result: JsonValue = { ok: true }): StepExecutionResult {
-  return { stepUuid: typeof step === 'string' ? step : step.stepUuid, success: true, result, status: 'completed', metadata: metadata() };
+/** A successful result of the step `stepUuid` (or of the event's step); `metadata` replaces fields of the fixed metadata. */
+export function successResult(
+  step: string | Pick<StepEvent, 'stepUuid'>,
+  result: JsonValue = { ok: true },
+  metadataFields: Partial<StepExecutionResult['metadata']> = {},
+): StepExecutionResult {
+  return { stepUuid: typeof step === 'string' ? step : step.stepUuid, success: true, result, status: 'completed', metadata: { ...metadata(), ...metadataFields } };
 }
 
 /** A failure; `retryable: false` makes it permanent (tasker decides by `metadata.retryable`). */

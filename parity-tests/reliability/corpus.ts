@@ -11,6 +11,7 @@
  */
 import type { ListTasksParams, StepEvent, StepExecutionResult, TaskerFfi, TaskRequest } from '../../src/index.js';
 import type { TaskerErrorCode } from '../../src/errors.js';
+import { orderRequest as harnessOrder, successResult } from '../fixtures.js';
 
 /** The engine state every entry starts from (seeded: identical on both backends). */
 export interface Fixture {
@@ -59,17 +60,10 @@ export function call(ffi: TaskerFfi, op: keyof TaskerFfi, ...args: unknown[]): u
   return fn.apply(ffi, args);
 }
 
+/** `overrides` may be ill-typed: entries of the corpus hand the contract fields of the wrong type. */
 export function orderRequest(overrides: Record<string, unknown> = {}): TaskRequest {
-  return {
-    name: 'order_processing',
-    namespace: 'ecommerce',
-    version: '1.0.0',
-    context: { order_id: 7, items: [{ sku: 'A-1', price: 10, quantity: 3 }] },
-    initiator: 'reliability',
-    sourceSystem: 'corpus',
-    reason: 'hostile input',
-    ...overrides,
-  } as TaskRequest;
+  const request = harnessOrder({ order_id: 7, items: [{ sku: 'A-1', price: 10, quantity: 3 }] }, { initiator: 'reliability', sourceSystem: 'corpus', reason: 'hostile input' });
+  return { ...request, ...overrides } as TaskRequest;
 }
 
 export function reportRequest(): TaskRequest {
@@ -82,19 +76,13 @@ function without(request: TaskRequest, field: string): Record<string, unknown> {
   return copy;
 }
 
+/** `overrides` (and `metadata` below) may be ill-typed, as `orderRequest`'s. */
 export function stepResult(stepUuid: string, overrides: Record<string, unknown> = {}): StepExecutionResult {
-  return {
-    stepUuid,
-    success: true,
-    result: { ok: true },
-    status: 'completed',
-    metadata: { executionTimeMs: 1, completedAt: '2026-01-01T00:00:00Z' },
-    ...overrides,
-  } as StepExecutionResult;
+  return { ...successResult(stepUuid), ...overrides } as StepExecutionResult;
 }
 
 function withMetadata(stepUuid: string, metadata: Record<string, unknown>): StepExecutionResult {
-  return stepResult(stepUuid, { metadata: { executionTimeMs: 1, completedAt: '2026-01-01T00:00:00Z', ...metadata } });
+  return successResult(stepUuid, undefined, metadata as Partial<StepExecutionResult['metadata']>);
 }
 
 /** `[[[…1…]]]` (or `{a:{a:…}}`) nested `depth` levels, built without recursion. */

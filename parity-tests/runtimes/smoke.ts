@@ -23,6 +23,7 @@ import fc from 'fast-check';
 
 import type * as TaskerPackage from '../../src/index.js';
 import type { JsonValue, StepEvent, StepExecutionResult, TaskerFfi, TaskRequest, TaskResponse } from '../../src/index.js';
+import { orderRequest, successResult } from '../fixtures.js';
 
 /** The package's public module, as `import('tasker-ffi-parity')` (dist/) or `src/index.ts` gives it. */
 export type TaskerModule = typeof TaskerPackage;
@@ -184,26 +185,13 @@ class Session {
 }
 
 function request(overrides: Partial<TaskRequest> = {}): TaskRequest {
-  return {
-    name: 'order_processing',
-    namespace: 'ecommerce',
-    version: '1.0.0',
-    context: { order_id: 1001, items: [{ sku: 'A-1', price: 12.5, quantity: 2 }] },
-    initiator: 'runtime-smoke',
-    sourceSystem: 'parity-tests/runtimes',
-    reason: 'runtime smoke',
-    ...overrides,
-  };
+  const context = { order_id: 1001, items: [{ sku: 'A-1', price: 12.5, quantity: 2 }] };
+  return orderRequest(context, { initiator: 'runtime-smoke', sourceSystem: 'parity-tests/runtimes', reason: 'runtime smoke', ...overrides });
 }
 
-function success(event: Pick<StepEvent, 'stepUuid' | 'workflowStep'>, result: JsonValue): StepExecutionResult {
-  return {
-    stepUuid: event.stepUuid,
-    success: true,
-    result,
-    status: 'completed',
-    metadata: { executionTimeMs: 1, completedAt: '2026-01-01T00:00:01Z' },
-  };
+// The smoke's own completion time (the transcripts of every runtime are compared with the committed ones).
+function success(event: Pick<StepEvent, 'stepUuid'>, result: JsonValue): StepExecutionResult {
+  return successResult(event, result, { completedAt: '2026-01-01T00:00:01Z' });
 }
 
 /** A context with the kinds of text and numbers every bridge must carry unchanged. */
@@ -380,12 +368,12 @@ function workerCalls(s: Session): void {
 
   s.step(
     'completeStepEvent with a non-UUID event id',
-    () => ffi.completeStepEvent('not-a-uuid', success({ stepUuid: MISSING_UUID, workflowStep: {} as StepEvent['workflowStep'] }, null)),
+    () => ffi.completeStepEvent('not-a-uuid', success({ stepUuid: MISSING_UUID }, null)),
     s.throwsTasker('INVALID_REQUEST', /^Invalid argument: Invalid event ID: /),
   );
   s.step(
     'completeStepEvent of an unknown event',
-    () => ffi.completeStepEvent(MISSING_UUID, success({ stepUuid: MISSING_UUID, workflowStep: {} as StepEvent['workflowStep'] }, null)),
+    () => ffi.completeStepEvent(MISSING_UUID, success({ stepUuid: MISSING_UUID }, null)),
     s.returns((v) => assert.equal(v, false)),
   );
 

@@ -30,6 +30,7 @@ import type { BackendName, JsonValue, StepEvent, StepExecutionResult, TaskerFfi,
 import { KoffiBackend } from '../../../src/backends/koffi.js';
 import { requireKoffi } from '../../../src/backends/legacy-library.js';
 import { loadBackend } from '../../../src/select.js';
+import { orderRequest, reportRequest, successResult } from '../../fixtures.js';
 import { liveStringsOf } from './strings.js';
 
 export interface WorkloadOptions {
@@ -118,27 +119,14 @@ const DEFAULT_CALLS = 1_000_000;
 
 function requestFor(cycle: number): TaskRequest {
   const linear = cycle % 2 === 0;
-  return {
-    name: linear ? 'order_processing' : 'report',
-    namespace: linear ? 'ecommerce' : 'analytics',
-    version: '1.0.0',
-    context: linear ? { order_id: cycle, items: [{ sku: 'SOAK-1', price: 12.5, quantity: 2 }] } : { day: '2026-01-01', cycle },
-    initiator: 'soak',
-    sourceSystem: 'tasker-ffi-soak',
-    reason: 'soak workload',
-    tags: ['soak'],
-  };
+  const origin = { initiator: 'soak', sourceSystem: 'tasker-ffi-soak', reason: 'soak workload', tags: ['soak'] };
+  return linear
+    ? orderRequest({ order_id: cycle, items: [{ sku: 'SOAK-1', price: 12.5, quantity: 2 }] }, origin)
+    : reportRequest({ day: '2026-01-01', cycle }, origin);
 }
 
 function resultFor(event: StepEvent, cycle: number): StepExecutionResult {
-  const result: JsonValue = { step: event.workflowStep.name, cycle, ok: true };
-  return {
-    stepUuid: event.stepUuid,
-    success: true,
-    result,
-    status: 'completed',
-    metadata: { executionTimeMs: 1, completedAt: '2026-01-01T00:00:00Z' },
-  };
+  return successResult(event, { step: event.workflowStep.name, cycle, ok: true });
 }
 
 /** The deliberately leaking declaration: `client_get_task` returning plain `const char *`. */
