@@ -12,23 +12,19 @@
  * string or null would be read as an address), and (2) runs `RAW_ABI_CORPUS` through direct
  * koffi declarations. On napi it runs a few raw calls into the addon (below the contract).
  */
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 import { openLegacyLibrary } from '../../src/backends/legacy-library.js';
 import { isIntKind, WIRE } from '../../src/backends/transport.js';
-import { KoffiBackend, loadBackend, NapiBackend, OPERATIONS, TaskerError, type BackendName, type TaskerFfi } from '../../src/index.js';
+import { KoffiBackend, loadBackend, NapiBackend, OPERATIONS, type BackendName, type TaskerFfi } from '../../src/index.js';
 import { childMain } from '../../scripts/lib/child-process.js';
 import { liveStrings } from './soak/strings.js';
+import { outcomeOf, sha, type CallOutcome, type OutcomeOptions } from './outcome.js';
 import { CORPUS, MISSING_UUID, nested, orderRequest, RAW_ABI_CORPUS, reportRequest, SEED, stepResult, type Fixture, type RawArgument } from './corpus.js';
-
-export type Outcome =
-  | { kind: 'threw'; errorClass: string; code: string | null; message: string; messageLength: number; messageSha: string }
-  | { kind: 'returned'; sha: string; preview: string };
 
 export interface EntryResult {
   name: string;
-  outcome: Outcome;
+  outcome: CallOutcome;
   stateUnchanged: boolean;
   ms: number;
 }
@@ -56,25 +52,8 @@ export interface CorpusRun {
   aliveAfter: boolean;
 }
 
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
-
-function outcomeOf(run: () => unknown): Outcome {
-  try {
-    const value = run();
-    const text = JSON.stringify(value) ?? 'undefined';
-    return { kind: 'returned', sha: sha(text), preview: text.slice(0, 200) };
-  } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    return {
-      kind: 'threw',
-      errorClass: error instanceof TaskerError ? 'TaskerError' : e.constructor.name,
-      code: error instanceof TaskerError ? error.code : ((e as Error & { code?: string }).code ?? null),
-      message: e.message.length > 300 ? `${e.message.slice(0, 300)}…` : e.message,
-      messageLength: e.message.length,
-      messageSha: sha(e.message),
-    };
-  }
-}
+/** Koffi's and napi's own errors (below the contract) carry codes the raw corpus checks. */
+const OUTCOME: OutcomeOptions = { messageLimit: 300, foreignCodes: true };
 
 function setUp(ffi: TaskerFfi): Fixture {
   ffi.stopWorker();
@@ -111,7 +90,7 @@ function snapshot(ffi: TaskerFfi, fx: Fixture): string {
 function spyOnKoffi(backend: KoffiBackend): { calls: number; violations: string[] } {
   const record = { calls: 0, violations: [] as string[] };
   // Private to the transport: reached here only to see what koffi itself is handed.
-  const functions = (backend as unknown as { transport: { functions: Record<string, (...args: unknown[]) => unknown> } }).transport.functions;
+  const functions = (backend as unknown as { transport: { table: { functions: Record<string, (...args: unknown[]) => unknown> } } }).transport.table.functions;
   for (const name of OPERATIONS) {
     const fn = functions[name];
     if (fn === undefined) throw new Error(`spy: the koffi transport has no function for ${name}`);
@@ -183,7 +162,7 @@ function runRawNapi(backend: NapiBackend, fx: Fixture): RawResult[] {
   ];
   return calls.map(([name, run]) => {
     const before = snapshot(backend, fx);
-    const outcome = outcomeOf(run);
+    const outcome = outcomeOf(run, OUTCOME);
     return {
       name,
       code: outcome.kind === 'threw' ? outcome.code : null,
@@ -200,14 +179,14 @@ childMain(({ backend, libraryPath }: { backend: BackendName; libraryPath?: strin
   const results: EntryResult[] = [];
   CORPUS.forEach((input, index) => {
     progress({ index, name: input.name });
-    const prepared = outcomeOf(() => input.prepare?.(ffi, fx));
+    const prepared = outcomeOf(() => input.prepare?.(ffi, fx), OUTCOME);
     if (prepared.kind === 'threw') {
       results.push({ name: input.name, outcome: { ...prepared, errorClass: `prepare failed: ${prepared.errorClass}` }, stateUnchanged: false, ms: 0 });
       return;
     }
     const before = snapshot(ffi, fx);
     const started = performance.now();
-    const outcome = outcomeOf(() => input.run(ffi, fx));
+    const outcome = outcomeOf(() => input.run(ffi, fx), OUTCOME);
     const ms = Math.round(performance.now() - started);
     results.push({ name: input.name, outcome, stateUnchanged: snapshot(ffi, fx) === before, ms });
   });

@@ -8,22 +8,17 @@
  * fresh (its reads counted), the probe again. The parent compares and asserts; this side only
  * measures. Requests and answers are JSON text over IPC: `{id, request}` -> `{id, answer}`.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import type { JsonValue, StepEvent, TaskerFfi } from '../../src/contract.js';
-import { TaskerError } from '../../src/errors.js';
 import { loadBackend } from '../../src/select.js';
 import { defineStepHandler, StepHandlerError, WorkerServer } from '../../src/worker.js';
 import { TRICKY_STEP_NAMES, type HostilePlan, type HostileThing, type TemplateNamesPlan, type ThrownValue } from '../arbitraries/index.js';
 import { checkpointData, importRequest, oneBatchOutcome, orderRequest, reportRequest, successResult, taskRequest } from '../fixtures.js';
 import { STEP_TYPE_TEMPLATES } from '../behaviour/support.js';
-
-export type CallOutcome =
-  | { kind: 'threw'; errorClass: string; code: string | null; message: string; messageLength: number; messageSha: string }
-  | { kind: 'returned'; sha: string; preview: string };
+import { outcomeOf, sha, type CallOutcome } from './outcome.js';
 
 export interface BackendRun {
   outcome: CallOutcome;
@@ -58,7 +53,6 @@ export type TemplateNamesReport = Record<'napi' | 'koffi', TemplateNamesRun>;
 export type Request = { type: 'case'; plan: HostilePlan } | { type: 'templateNames'; plan: TemplateNamesPlan };
 
 const SEED = 17;
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 /** The two bridges, each with its own engine (not the lockstep pair: its wire log would keep every megabyte sent). */
 const pair = { napi: loadBackend({ backend: 'napi' }), koffi: loadBackend({ backend: 'koffi' }) };
 
@@ -376,38 +370,12 @@ function inject(args: unknown[], plan: HostilePlan): { path: string; counter: Re
 // Running
 // ---------------------------------------------------------------------------------------------
 
-function outcomeOf(run: () => unknown): CallOutcome {
-  try {
-    const value = run();
-    const text = JSON.stringify(value) ?? 'undefined';
-    return { kind: 'returned', sha: sha(text), preview: text.slice(0, 200) };
-  } catch (error) {
-    const taskerError = error instanceof TaskerError;
-    let message = '';
-    let errorClass: string = typeof error;
-    try {
-      message = error instanceof Error ? error.message : String(error);
-      errorClass = error instanceof Error ? error.constructor.name : typeof error;
-    } catch {
-      message = 'a thrown value that cannot be described';
-    }
-    return {
-      kind: 'threw',
-      errorClass: taskerError ? 'TaskerError' : errorClass,
-      code: taskerError ? error.code : null,
-      message: message.length > 500 ? `${message.slice(0, 500)}…` : message,
-      messageLength: message.length,
-      messageSha: sha(message),
-    };
-  }
-}
-
 function runCase(ffi: TaskerFfi, plan: HostilePlan): BackendRun {
   const fixture = setUp(ffi, plan.op);
   const before = probe(ffi);
   const args = validArgs(plan, fixture);
   const { path: where, counter } = inject(args, plan);
-  const outcome = outcomeOf(() => call(ffi, plan, args));
+  const outcome = outcomeOf(() => call(ffi, plan, args), { messageLimit: 500, foreignCodes: false });
   const after = probe(ffi);
   return { outcome, before, after, maxReads: counter.max, rereads: counter.rereads(), path: where };
 }
