@@ -4,10 +4,8 @@
  * (model-based, payloads, policy rows, hunt, planted, types), every divergence with its minimal
  * counterexample and resolution, the conversion-policy table as observed, and how to replay.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-
 import { OPERATIONS, type OperationName } from '../../src/contract.js';
+import { writeReportFiles, type ReportFiles } from '../report-files.js';
 import { DEFAULT_BASE_RUNS } from './help.js';
 import { POLICY_TABLE, policyTableMarkdown } from './policy-table.js';
 import { PLANT_NAMES } from './plants.js';
@@ -293,11 +291,6 @@ function huntSection(report: ParityReport): string[] {
   return lines;
 }
 
-export function writeReports(report: ParityReport, directory: string): { markdown: string; json: string } {
-  mkdirSync(directory, { recursive: true });
-  const markdown = path.join(directory, 'parity.md');
-  const json = path.join(directory, 'parity.json');
-  writeFileSync(markdown, renderMarkdown(report));
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  return { markdown, json };
+export function writeReports(report: ParityReport, directory: string): ReportFiles {
+  return writeReportFiles(directory, 'parity', renderMarkdown(report), report);
 }

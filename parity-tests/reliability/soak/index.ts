@@ -12,13 +12,13 @@
  * are judged on napi only (no failed worker, RSS per termination under the churn bound); koffi's
  * live strings after them are reported as the rollback bridge's risk, not a gate.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { BACKENDS, type BackendName } from '../../../src/contract.js';
 import { packageRoot } from '../../../src/backends/locate.js';
 import { describeFailure, runInChild, siblingModule, type ChildOutcome } from '../../../scripts/lib/child-process.js';
+import { writeReportFiles } from '../../report-files.js';
 import { renderSoakMarkdown } from './report.js';
 import { runTerminations, terminationsForCalls, type TerminationsOptions, type TerminationsReport } from './terminate.js';
 import type { ThreadScenarioOptions, ThreadScenarioResult } from './threads.js';
@@ -248,10 +248,8 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
 
   if (options.reportDir !== null) {
     const dir = options.reportDir ?? path.join(packageRoot(), 'reports');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'soak.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(path.join(dir, 'soak.md'), renderSoakMarkdown(report));
-    log(`wrote ${path.relative(process.cwd(), path.join(dir, 'soak.md'))} and soak.json`);
+    const files = writeReportFiles(dir, 'soak', renderSoakMarkdown(report), report);
+    log(`wrote ${path.relative(process.cwd(), files.markdown)} and soak.json`);
   }
   return report;
 }

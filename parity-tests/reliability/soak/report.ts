@@ -26,15 +26,18 @@ const ARM_LABEL: Record<string, string> = {
   none: 'no bridge (floor: Node\'s own cost of a terminated worker)',
 };
 
-function renderTerminations(report: SoakReport, out: (line?: string) => void): void {
+type Out = (line?: string) => void;
+
+/** The section of a phase that may not have run: its heading, then `render`, or `notRun`. */
+function phaseSection<T>(out: Out, title: string, phase: T | null | undefined, notRun: string, render: (phase: T) => void): void {
   out();
-  out('## worker_threads terminated mid-call');
+  out(`## ${title}`);
   out();
-  const t = report.terminations;
-  if (t === null || t === undefined) {
-    out('Not run.');
-    return;
-  }
+  if (phase === null || phase === undefined) out(notRun);
+  else render(phase);
+}
+
+function renderTerminations(t: NonNullable<SoakReport['terminations']>, out: Out): void {
   const first = t.arms.find((a) => !('failure' in a));
   out(
     'Each worker loads one bridge and calls string-returning operations in a tight loop (`getWorkerStatus`, `clientGetTask`, `pollStepEvents`, ' +
@@ -170,12 +173,7 @@ export function renderSoakMarkdown(report: SoakReport): string {
       'the children pin the semi-space size so that step happens at start-up and does not read as growth.',
   );
 
-  out();
-  out('## Deliberate leak: the same check catches it');
-  out();
-  const leak = report.leakCheck;
-  if (leak === null) out('Not run (koffi not soaked).');
-  else {
+  phaseSection(out, 'Deliberate leak: the same check catches it', report.leakCheck, 'Not run (koffi not soaked).', (leak) => {
     out(
       `A ${n(leak.calls)}-call koffi run in which every ${leak.leakEvery}th cycle reads its task through a second declaration of \`client_get_task\` ` +
         'with a plain `const char *` return (koffi copies the string and never calls `free_rust_string`, the mistake the adapter\'s disposable type prevents).',
@@ -185,14 +183,9 @@ export function renderSoakMarkdown(report: SoakReport): string {
     out('|---:|---:|---|---|');
     out(`| ${n(leak.leakedCalls)} | ${String(leak.liveStringsEnd)} | ${mark(leak.verdict.pass)}: ${leak.verdict.reasons.join('; ') || '–'} | **${leak.detected ? 'yes' : 'NO'}** |`);
     if (leak.failure !== null) out(`\nThe leak run failed: ${leak.failure}`);
-  }
+  });
 
-  out();
-  out('## worker_threads');
-  out();
-  const t = report.threads;
-  if (t === null) out('Not run.');
-  else {
+  phaseSection(out, 'worker_threads', report.threads, 'Not run.', (t) => {
     out(
       `${t.threads} worker_threads, each loading every backend through the contract and creating ${t.tasksPerWorker} tasks per backend, polling and completing concurrently ` +
         `on one engine per backend (the native state is process-global). ${(t.durationMs / 1000).toFixed(1)} s. Verdict: **${mark(t.ok)}**.`,
@@ -229,8 +222,8 @@ export function renderSoakMarkdown(report: SoakReport): string {
       for (const e of c.errors) out(`- ${e}`);
     }
     for (const r of t.perBackend) for (const e of r.errors.slice(0, 5)) out(`- ${r.backend}: ${e}`);
-  }
-  renderTerminations(report, out);
+  });
+  phaseSection(out, 'worker_threads terminated mid-call', report.terminations, 'Not run.', (t) => renderTerminations(t, out));
   out();
   out('Reproduce: `npm run soak` (default 1,000,000 calls per backend; `npm run soak -- --calls 250k`, `--backend koffi`). Method and the rest of the reliability suite: docs/reliability.md.');
   out();

@@ -1,7 +1,5 @@
 /** Writes reports/tas283.{md,json} from a `Tas283Report`. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-
+import { writeReportFiles, type ReportFiles } from '../../report-files.js';
 import { MECHANISMS, type ExperimentOutcome } from './experiments.js';
 import { matchesTicket, type Tas283Report } from './repro.js';
 
@@ -69,11 +67,6 @@ export function renderTas283Markdown(report: Tas283Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function writeTas283Reports(report: Tas283Report, dir: string): { markdown: string; json: string } {
-  mkdirSync(dir, { recursive: true });
-  const markdown = path.join(dir, 'tas283.md');
-  const json = path.join(dir, 'tas283.json');
-  writeFileSync(markdown, renderTas283Markdown(report));
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  return { markdown, json };
+export function writeTas283Reports(report: Tas283Report, dir: string): ReportFiles {
+  return writeReportFiles(dir, 'tas283', renderTas283Markdown(report), report);
 }
