@@ -8,7 +8,7 @@ import { describe } from 'vitest';
 import type { ListTasksParams, TaskRequest } from '../../src/contract.js';
 import { idRef, listTasksParamsInput, resolveId, scenarioInput, taskRequestInput, type IdRef } from '../arbitraries/index.js';
 import { show } from './support/compare.js';
-import { both, loadVariants, probeState } from './support/lockstep.js';
+import { both, loadVariants, probeState, type Pair } from './support/lockstep.js';
 import { parityProperty, runs } from './support/property.js';
 import { runScenario, type Handles } from './support/scenario.js';
 
@@ -17,6 +17,31 @@ import { runScenario, type Handles } from './support/scenario.js';
 function resolveStep(ref: IdRef, task: unknown, handles: Handles): unknown {
   const owner = handles.tasks.find((t) => t.task_uuid === task);
   return resolveId(ref, { ...handles.ids, step: owner === undefined ? handles.ids.step : owner.steps.map((s) => s.workflow_step_uuid) });
+}
+
+/** After any scenario, `operation` on any task id (known, unknown, malformed) answers the same on both. */
+function taskIdAgrees(pair: Pair, suffix: string, operation: 'clientGetTask' | 'clientListTaskSteps', title: string): void {
+  parityProperty({ key: `op.${operation}${suffix}`, suite: 'operation', operation, title }, { scenario: scenarioInput(), task: idRef('task') }, ({ scenario, task }) => {
+    const handles = runScenario(pair, scenario);
+    const id = resolveId(task, handles.ids);
+    both(pair, `${operation}(${show(id)})`, (ffi) => ffi[operation](id as string));
+    probeState(pair);
+  });
+}
+
+/** The same for the operations on a task's step: the step id is drawn from the chosen task's steps. */
+function taskAndStepIdsAgree(pair: Pair, suffix: string, operation: 'clientGetStep' | 'clientGetStepAuditHistory', title: string): void {
+  parityProperty(
+    { key: `op.${operation}${suffix}`, suite: 'operation', operation, title },
+    { scenario: scenarioInput(), task: idRef('task'), step: idRef('step') },
+    ({ scenario, task, step }) => {
+      const handles = runScenario(pair, scenario);
+      const taskId = resolveId(task, handles.ids);
+      const stepId = resolveStep(step, taskId, handles);
+      both(pair, `${operation}(${show(taskId)}, ${show(stepId)})`, (ffi) => ffi[operation](taskId as string, stepId as string));
+      probeState(pair);
+    },
+  );
 }
 
 for (const { name, suffix, pair } of loadVariants()) {
@@ -41,16 +66,7 @@ for (const { name, suffix, pair } of loadVariants()) {
       },
     );
 
-    parityProperty(
-      { key: `op.clientGetTask${suffix}`, suite: 'operation', operation: 'clientGetTask', title: 'clientGetTask: koffi and napi agree on any task id' },
-      { scenario: scenarioInput(), task: idRef('task') },
-      ({ scenario, task }) => {
-        const handles = runScenario(pair, scenario);
-        const id = resolveId(task, handles.ids);
-        both(pair, `clientGetTask(${show(id)})`, (ffi) => ffi.clientGetTask(id as string));
-        probeState(pair);
-      },
-    );
+    taskIdAgrees(pair, suffix, 'clientGetTask', 'clientGetTask: koffi and napi agree on any task id');
 
     parityProperty(
       { key: `op.clientListTasks${suffix}`, suite: 'operation', operation: 'clientListTasks', title: 'clientListTasks: koffi and napi agree on any params' },
@@ -86,47 +102,9 @@ for (const { name, suffix, pair } of loadVariants()) {
       },
     );
 
-    parityProperty(
-      { key: `op.clientListTaskSteps${suffix}`, suite: 'operation', operation: 'clientListTaskSteps', title: 'clientListTaskSteps: koffi and napi agree on any task id' },
-      { scenario: scenarioInput(), task: idRef('task') },
-      ({ scenario, task }) => {
-        const handles = runScenario(pair, scenario);
-        const id = resolveId(task, handles.ids);
-        both(pair, `clientListTaskSteps(${show(id)})`, (ffi) => ffi.clientListTaskSteps(id as string));
-        probeState(pair);
-      },
-    );
-
-    parityProperty(
-      { key: `op.clientGetStep${suffix}`, suite: 'operation', operation: 'clientGetStep', title: 'clientGetStep: koffi and napi agree on any task and step id' },
-      { scenario: scenarioInput(), task: idRef('task'), step: idRef('step') },
-      ({ scenario, task, step }) => {
-        const handles = runScenario(pair, scenario);
-        const taskId = resolveId(task, handles.ids);
-        const stepId = resolveStep(step, taskId, handles);
-        both(pair, `clientGetStep(${show(taskId)}, ${show(stepId)})`, (ffi) => ffi.clientGetStep(taskId as string, stepId as string));
-        probeState(pair);
-      },
-    );
-
-    parityProperty(
-      {
-        key: `op.clientGetStepAuditHistory${suffix}`,
-        suite: 'operation',
-        operation: 'clientGetStepAuditHistory',
-        title: 'clientGetStepAuditHistory: koffi and napi agree on any task and step id',
-      },
-      { scenario: scenarioInput(), task: idRef('task'), step: idRef('step') },
-      ({ scenario, task, step }) => {
-        const handles = runScenario(pair, scenario);
-        const taskId = resolveId(task, handles.ids);
-        const stepId = resolveStep(step, taskId, handles);
-        both(pair, `clientGetStepAuditHistory(${show(taskId)}, ${show(stepId)})`, (ffi) =>
-          ffi.clientGetStepAuditHistory(taskId as string, stepId as string),
-        );
-        probeState(pair);
-      },
-    );
+    taskIdAgrees(pair, suffix, 'clientListTaskSteps', 'clientListTaskSteps: koffi and napi agree on any task id');
+    taskAndStepIdsAgree(pair, suffix, 'clientGetStep', 'clientGetStep: koffi and napi agree on any task and step id');
+    taskAndStepIdsAgree(pair, suffix, 'clientGetStepAuditHistory', 'clientGetStepAuditHistory: koffi and napi agree on any task and step id');
 
     parityProperty(
       { key: `op.clientHealthCheck${suffix}`, suite: 'operation', operation: 'clientHealthCheck', title: 'clientHealthCheck: koffi and napi agree in any engine state' },

@@ -16,23 +16,20 @@ import { both, Divergence, loadPair, plantedPair, probeState, type Pair } from '
 import { failureMessage, failureRecord, runs, selected, settings } from './support/settings.js';
 import { runScenario } from './support/scenario.js';
 
+/** On an empty running engine, one task created with any context (then, with `probe`, the state compared). */
+function createTaskWithAnyContext(options: { maxDepth: number; probe: boolean }): (pair: Pair) => fc.IPropertyWithHooks<[unknown]> {
+  return (pair) =>
+    fc.property(jsonObject({ maxDepth: options.maxDepth }) as fc.Arbitrary<unknown>, (context) => {
+      runScenario(pair, { seed: 1, clockTickMs: 1000, worker: 'running', tasks: [], rounds: [], batches: 0, branches: [] });
+      both(pair, `clientCreateTask(${show(context)})`, (ffi) => ffi.clientCreateTask(validTaskRequest(TEMPLATES[0], context as never) as TaskRequest));
+      if (options.probe) probeState(pair);
+    });
+}
+
 /** The property of the real suite that each plant should trip. */
 const PROPERTIES: Record<PlantName, { property: (pair: Pair) => fc.IPropertyWithHooks<[unknown]> }> = {
-  'drop-key': {
-    property: (pair) =>
-      fc.property(jsonObject({ maxDepth: 3 }) as fc.Arbitrary<unknown>, (context) => {
-        runScenario(pair, { seed: 1, clockTickMs: 1000, worker: 'running', tasks: [], rounds: [], batches: 0, branches: [] });
-        both(pair, `clientCreateTask(${show(context)})`, (ffi) => ffi.clientCreateTask(validTaskRequest(TEMPLATES[0], context as never) as TaskRequest));
-        probeState(pair);
-      }),
-  },
-  'round-number': {
-    property: (pair) =>
-      fc.property(jsonObject({ maxDepth: 3 }) as fc.Arbitrary<unknown>, (context) => {
-        runScenario(pair, { seed: 1, clockTickMs: 1000, worker: 'running', tasks: [], rounds: [], batches: 0, branches: [] });
-        both(pair, `clientCreateTask(${show(context)})`, (ffi) => ffi.clientCreateTask(validTaskRequest(TEMPLATES[0], context as never) as TaskRequest));
-      }),
-  },
+  'drop-key': { property: createTaskWithAnyContext({ maxDepth: 3, probe: true }) },
+  'round-number': { property: createTaskWithAnyContext({ maxDepth: 3, probe: false }) },
   'retryable-default': {
     // Any engine state: a retryable failure then parks the step in `error` on napi only.
     property: (pair) =>
@@ -41,14 +38,8 @@ const PROPERTIES: Record<PlantName, { property: (pair: Pair) => fc.IPropertyWith
         probeState(pair);
       }),
   },
-  'reencode-answer': {
-    // Equal values, other bytes: only the wire check of `both` can see it.
-    property: (pair) =>
-      fc.property(jsonObject({ maxDepth: 2 }) as fc.Arbitrary<unknown>, (context) => {
-        runScenario(pair, { seed: 1, clockTickMs: 1000, worker: 'running', tasks: [], rounds: [], batches: 0, branches: [] });
-        both(pair, `clientCreateTask(${show(context)})`, (ffi) => ffi.clientCreateTask(validTaskRequest(TEMPLATES[0], context as never) as TaskRequest));
-      }),
-  },
+  // Equal values, other bytes: only the wire check of `both` can see it.
+  'reencode-answer': { property: createTaskWithAnyContext({ maxDepth: 2, probe: false }) },
   'swap-code': {
     property: (pair) =>
       fc.property(fc.tuple(scenarioInput(), idRef('task')) as fc.Arbitrary<unknown>, (input) => {

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import type { JsonObject, JsonValue, StepEvent, TaskerFfi, TaskResponse } from '../../src/contract.js';
+import type { JsonObject, JsonValue, OperationName, StepEvent, TaskerFfi, TaskResponse } from '../../src/contract.js';
 import { TaskerError } from '../../src/errors.js';
 import { FIXTURE_TEMPLATE_FOLDER, jsonObject, jsonValue, successOutput, validTaskRequest, type TemplateRef } from '../arbitraries/index.js';
 import { exactDiff, show } from './support/compare.js';
@@ -101,6 +101,9 @@ function normalise(operation: string, value: unknown): unknown {
   }
 }
 
+/** The operations that take no arguments. */
+type NoArgumentOperation = { [K in OperationName]: TaskerFfi[K] extends () => unknown ? K : never }[OperationName];
+
 /**
  * Runs the sequence on `ffi` from a stopped engine: every operation at least once, in the states
  * where tasker's two surfaces must agree (before bootstrap, running, draining, stopped).
@@ -113,21 +116,18 @@ function drive(ffi: TaskerFfi, input: SequenceInput): Recorded[] {
     return outcome;
   };
   const value = <T>(outcome: Outcome): T | undefined => (outcome.ok ? (outcome.value as T) : undefined);
+  /** Each operation without arguments once, in order, labelled `op()` (or `op() <when>`). */
+  const callEach = (operations: readonly NoArgumentOperation[], when?: string): void => {
+    for (const operation of operations) call(operation, when === undefined ? `${operation}()` : `${operation}() ${when}`, () => ffi[operation]());
+  };
 
   ffi.stopWorker();
-  call('getVersion', 'getVersion()', () => ffi.getVersion());
-  call('getRustVersion', 'getRustVersion()', () => ffi.getRustVersion());
-  call('healthCheck', 'healthCheck()', () => ffi.healthCheck());
-  call('isWorkerRunning', 'isWorkerRunning() before', () => ffi.isWorkerRunning());
-  call('getWorkerStatus', 'getWorkerStatus() before', () => ffi.getWorkerStatus());
-  call('pollStepEvents', 'pollStepEvents() before', () => ffi.pollStepEvents());
-  call('stopWorker', 'stopWorker() before', () => ffi.stopWorker());
+  callEach(['getVersion', 'getRustVersion', 'healthCheck']);
+  callEach(['isWorkerRunning', 'getWorkerStatus', 'pollStepEvents', 'stopWorker'], 'before');
   call('logInfo', 'logInfo() before', () => ffi.logInfo('before bootstrap'));
   call('bootstrapWorker', 'bootstrapWorker()', () => ffi.bootstrapWorker({ seed: input.seed, templatePath: FIXTURE_TEMPLATE_FOLDER }));
   call('bootstrapWorker', 'bootstrapWorker() again', () => ffi.bootstrapWorker({ seed: input.seed }));
-  call('isWorkerRunning', 'isWorkerRunning()', () => ffi.isWorkerRunning());
-  call('getWorkerStatus', 'getWorkerStatus()', () => ffi.getWorkerStatus());
-  call('clientHealthCheck', 'clientHealthCheck()', () => ffi.clientHealthCheck());
+  callEach(['isWorkerRunning', 'getWorkerStatus', 'clientHealthCheck']);
 
   const tasks: TaskResponse[] = [];
   for (const [index, template] of [ORDER, EVENTS, CHECKPOINTED].entries()) {
@@ -178,8 +178,7 @@ function drive(ffi: TaskerFfi, input: SequenceInput): Recorded[] {
       if (value(call('pollInProcessEvents', `pollInProcessEvents() after ${step} #${i}`, () => ffi.pollInProcessEvents())) === null) break;
     }
   }
-  call('checkStarvationWarnings', 'checkStarvationWarnings()', () => ffi.checkStarvationWarnings());
-  call('cleanupTimeouts', 'cleanupTimeouts()', () => ffi.cleanupTimeouts());
+  callEach(['checkStarvationWarnings', 'cleanupTimeouts']);
   call('logError', 'logError()', () => ffi.logError('parity', { n: 1 }));
   call('logWarn', 'logWarn()', () => ffi.logWarn('parity'));
   call('logDebug', 'logDebug()', () => ffi.logDebug('parity', { s: 'x' }));
@@ -199,13 +198,10 @@ function drive(ffi: TaskerFfi, input: SequenceInput): Recorded[] {
     call('clientCancelTask', 'clientCancelTask() again', () => ffi.clientCancelTask(another.task_uuid));
   }
   if (order !== undefined) call('clientCancelTask', 'clientCancelTask(finished)', () => ffi.clientCancelTask(order.task_uuid));
-  call('clientListTasks', 'clientListTasks()', () => ffi.clientListTasks());
-  call('transitionToGracefulShutdown', 'transitionToGracefulShutdown()', () => ffi.transitionToGracefulShutdown());
-  call('getWorkerStatus', 'getWorkerStatus() draining', () => ffi.getWorkerStatus());
-  call('pollStepEvents', 'pollStepEvents() draining', () => ffi.pollStepEvents());
-  call('stopWorker', 'stopWorker()', () => ffi.stopWorker());
-  call('getWorkerStatus', 'getWorkerStatus() stopped', () => ffi.getWorkerStatus());
-  call('transitionToGracefulShutdown', 'transitionToGracefulShutdown() stopped', () => ffi.transitionToGracefulShutdown());
+  callEach(['clientListTasks', 'transitionToGracefulShutdown']);
+  callEach(['getWorkerStatus', 'pollStepEvents'], 'draining');
+  callEach(['stopWorker']);
+  callEach(['getWorkerStatus', 'transitionToGracefulShutdown'], 'stopped');
   return out;
 }
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe } from 'vitest';
 
-import type { CheckpointYieldData, StepEvent, StepExecutionResult } from '../../src/contract.js';
+import type { CheckpointYieldData, OperationName, StepEvent, StepExecutionResult, TaskerFfi } from '../../src/contract.js';
 import {
   BATCH_WORKER_STEPS,
   checkpointInput,
@@ -42,6 +42,19 @@ function stepFor(ref: IdRef | 'own', eventId: unknown, handles: Handles): unknow
   return (typeof eventId === 'string' ? handles.stepOfEvent.get(eventId) : undefined) ?? handles.ids.step[0] ?? '00000000-0000-4000-8000-000000000000';
 }
 
+/** After any scenario, 1..`maxCalls` calls of `operation` answer the same on both and leave the same state. */
+function repeatedCallsAgree(pair: Pair, suffix: string, operation: OperationName, title: string, maxCalls: number, call: (ffi: TaskerFfi) => unknown): void {
+  parityProperty(
+    { key: `op.${operation}${suffix}`, suite: 'operation', operation, title },
+    { scenario: scenarioInput({ maxTasks: 4 }), calls: fc.integer({ min: 1, max: maxCalls }) },
+    ({ scenario, calls }) => {
+      runScenario(pair, scenario);
+      for (let i = 0; i < calls; i += 1) both(pair, `${operation}() #${i + 1}`, call);
+      probeState(pair);
+    },
+  );
+}
+
 /** A batch import first, so its `import_rows` step can be put in flight and checkpointed. */
 const batchScenario: fc.Arbitrary<Scenario> = fc
   .tuple(scenarioInput({ worker: ['running', 'running', 'running', 'shutting_down', 'stopped'] }), jsonObject({ maxDepth: 2, maxKeys: 3 }))
@@ -54,25 +67,8 @@ const batchScenario: fc.Arbitrary<Scenario> = fc
 
 for (const { name, suffix, pair } of loadVariants()) {
   describe(`worker operations: koffi and napi agree (${name} vs koffi)`, () => {
-    parityProperty(
-      { key: `op.pollStepEvents${suffix}`, suite: 'operation', operation: 'pollStepEvents', title: 'pollStepEvents: koffi and napi hand out the same events' },
-      { scenario: scenarioInput({ maxTasks: 4 }), polls: fc.integer({ min: 1, max: 5 }) },
-      ({ scenario, polls }) => {
-        runScenario(pair, scenario);
-        for (let i = 0; i < polls; i += 1) both(pair, `pollStepEvents() #${i + 1}`, (ffi) => ffi.pollStepEvents());
-        probeState(pair);
-      },
-    );
-
-    parityProperty(
-      { key: `op.pollInProcessEvents${suffix}`, suite: 'operation', operation: 'pollInProcessEvents', title: 'pollInProcessEvents: koffi and napi emit the same domain events' },
-      { scenario: scenarioInput({ maxTasks: 4 }), polls: fc.integer({ min: 1, max: 8 }) },
-      ({ scenario, polls }) => {
-        runScenario(pair, scenario);
-        for (let i = 0; i < polls; i += 1) both(pair, `pollInProcessEvents() #${i + 1}`, (ffi) => ffi.pollInProcessEvents());
-        probeState(pair);
-      },
-    );
+    repeatedCallsAgree(pair, suffix, 'pollStepEvents', 'pollStepEvents: koffi and napi hand out the same events', 5, (ffi) => ffi.pollStepEvents());
+    repeatedCallsAgree(pair, suffix, 'pollInProcessEvents', 'pollInProcessEvents: koffi and napi emit the same domain events', 8, (ffi) => ffi.pollInProcessEvents());
 
     parityProperty(
       {
@@ -143,20 +139,7 @@ for (const { name, suffix, pair } of loadVariants()) {
       },
     );
 
-    parityProperty(
-      {
-        key: `op.checkStarvationWarnings${suffix}`,
-        suite: 'operation',
-        operation: 'checkStarvationWarnings',
-        title: 'checkStarvationWarnings: koffi and napi agree, and count the same warnings',
-      },
-      { scenario: scenarioInput({ maxTasks: 4 }), checks: fc.integer({ min: 1, max: 4 }) },
-      ({ scenario, checks }) => {
-        runScenario(pair, scenario);
-        for (let i = 0; i < checks; i += 1) both(pair, `checkStarvationWarnings() #${i + 1}`, (ffi) => ffi.checkStarvationWarnings());
-        probeState(pair);
-      },
-    );
+    repeatedCallsAgree(pair, suffix, 'checkStarvationWarnings', 'checkStarvationWarnings: koffi and napi agree, and count the same warnings', 4, (ffi) => ffi.checkStarvationWarnings());
 
     parityProperty(
       { key: `op.cleanupTimeouts${suffix}`, suite: 'operation', operation: 'cleanupTimeouts', title: 'cleanupTimeouts: koffi and napi reclaim the same steps' },

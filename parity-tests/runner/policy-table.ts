@@ -46,6 +46,15 @@ export interface PolicyRow {
 const POLICY = 'src/json-policy.ts';
 const VALIDATE = 'src/validate.ts';
 
+/**
+ * A free-form JSON value both bridges carry unchanged (`napi`/`koffi` say how where it is more
+ * than plainly 'kept'): the contract accepts it as it is, and it reads back intact.
+ */
+function keptIntact(row: Pick<PolicyRow, 'id' | 'input' | 'example'> & Partial<Pick<PolicyRow, 'napi' | 'koffi'>>): PolicyRow {
+  const { id, input, example, napi = 'kept', koffi = 'kept' } = row;
+  return { id, area: 'free-form JSON', input, example, napi, koffi, diverged: false, resolution: 'accept', rule: 'kept, read back intact', enforcedBy: POLICY };
+}
+
 export const POLICY_TABLE: readonly PolicyRow[] = [
   // ------------------------------------------------------------------------------------------
   // Free-form JSON: contexts, results, cursors, accumulated results, options, log fields, …
@@ -326,30 +335,17 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
     rule: 'INVALID_REQUEST `<path> has a key with a lone surrogate (…); keys must be well-formed Unicode`',
     enforcedBy: POLICY,
   },
-  {
+  keptIntact({
     id: 'nul-in-json-string',
-    area: 'free-form JSON',
     input: 'NUL inside a string (or key) of a JSON value',
     example: '{ context: { s: "a\\u0000b" } }',
-    napi: 'kept',
     koffi: 'kept (`JSON.stringify` escapes it as `\\u0000`)',
-    diverged: false,
-    resolution: 'accept',
-    rule: 'kept, read back intact',
-    enforcedBy: POLICY,
-  },
-  {
+  }),
+  keptIntact({
     id: 'unicode',
-    area: 'free-form JSON',
     input: 'any well-formed Unicode: astral, combining, RTL, BOM, U+2028',
     example: '{ context: { s: "e\\u0301\\u202e😀" } }',
-    napi: 'kept',
-    koffi: 'kept',
-    diverged: false,
-    resolution: 'accept',
-    rule: 'kept, read back intact',
-    enforcedBy: POLICY,
-  },
+  }),
   {
     id: 'deep-nesting',
     area: 'free-form JSON',
@@ -374,30 +370,18 @@ export const POLICY_TABLE: readonly PolicyRow[] = [
     rule: 'accepted; read back intact wherever it is echoed',
     enforcedBy: POLICY,
   },
-  {
+  keptIntact({
     id: 'long-string',
-    area: 'free-form JSON',
     input: 'strings of 10 k – 200 k characters; payloads up to a few MB',
     example: 'completeStepEvent(…, { result: { v: "x".repeat(200_000) } }) (a context is capped at 10 000 characters by the server)',
-    napi: 'kept',
-    koffi: 'kept',
-    diverged: false,
-    resolution: 'accept',
-    rule: 'kept, read back intact',
-    enforcedBy: POLICY,
-  },
-  {
+  }),
+  keptIntact({
     id: 'many-keys',
-    area: 'free-form JSON',
     input: 'objects with thousands of keys',
     example: 'completeStepEvent(…, { result: { v: { k0: 0, …, k19999: 19999 } } }) (a context is capped at 1000 keys by the server)',
     napi: 'kept (keys come back sorted)',
     koffi: 'kept (keys come back sorted)',
-    diverged: false,
-    resolution: 'accept',
-    rule: 'kept, read back intact',
-    enforcedBy: POLICY,
-  },
+  }),
   {
     id: 'function-or-symbol',
     area: 'free-form JSON',

@@ -43,6 +43,11 @@ const contexts = (fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ max
 /** Dates whose toISOString() has a four-digit year (years past 9999 get a sign and six digits). */
 const dates = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
 
+/** A property over any such context and date (60 runs). */
+function contextAndDateProperty(title: string, body: (input: { context: JsonObject; date: Date }) => void): void {
+  propTest(title, { context: contexts, date: dates }, { numRuns: 60 }, body);
+}
+
 describe('TAS-283', () => {
   test('the old createTask flow on the historical koffi build reproduces the ticket text, column from the failing code', () => {
     const outcome = runInChild({ mechanism: 'timestamp-with-zone', build: 'historical' });
@@ -94,35 +99,25 @@ describe('TAS-283', () => {
       oldClient = new TaskerClient(historical);
     });
 
-    propTest(
-      'historical build: a zone designator in requested_at fails with the ticket text at the byte column where requested_at ends',
-      { context: contexts, date: dates },
-      { numRuns: 60 },
-      ({ context, date }) => {
-        fresh(historical);
-        const requestedAt = date.toISOString();
-        let message = '';
-        try {
-          oldClient.createTask({ ...oldClientRequest(), context, requestedAt });
-        } catch (error) {
-          message = `${(error as Error).name}: ${(error as Error).message}`;
-        }
-        expect(message).toMatch(CONTRACT_PATTERN);
-        expect(reportedColumn(message)).toBe(requestedAtEndColumn(sentJson(context, requestedAt)));
-      },
-    );
+    contextAndDateProperty('historical build: a zone designator in requested_at fails with the ticket text at the byte column where requested_at ends', ({ context, date }) => {
+      fresh(historical);
+      const requestedAt = date.toISOString();
+      let message = '';
+      try {
+        oldClient.createTask({ ...oldClientRequest(), context, requestedAt });
+      } catch (error) {
+        message = `${(error as Error).name}: ${(error as Error).message}`;
+      }
+      expect(message).toMatch(CONTRACT_PATTERN);
+      expect(reportedColumn(message)).toBe(requestedAtEndColumn(sentJson(context, requestedAt)));
+    });
 
-    propTest(
-      'historical build: the same request with a naive timestamp is accepted',
-      { context: contexts, date: dates },
-      { numRuns: 60 },
-      ({ context, date }) => {
-        fresh(historical);
-        const created = oldClient.createTask({ ...oldClientRequest(), context, requestedAt: date.toISOString().replace(/Z$/, '') });
-        // Created and orchestrated at once: its first step is enqueued.
-        expect(created.status).toBe('steps_in_process');
-      },
-    );
+    contextAndDateProperty('historical build: the same request with a naive timestamp is accepted', ({ context, date }) => {
+      fresh(historical);
+      const created = oldClient.createTask({ ...oldClientRequest(), context, requestedAt: date.toISOString().replace(/Z$/, '') });
+      // Created and orchestrated at once: its first step is enqueued.
+      expect(created.status).toBe('steps_in_process');
+    });
   });
 
   describe('after the fix', () => {
@@ -133,20 +128,15 @@ describe('TAS-283', () => {
       napi = new NapiBackend();
     });
 
-    propTest(
-      'fixed legacy and napi accept the old client request and agree',
-      { context: contexts, date: dates },
-      { numRuns: 60 },
-      ({ context, date }) => {
-        const requestedAt = date.toISOString();
-        const viaKoffi = new TaskerClient(fresh(koffi)).createTask({ ...oldClientRequest(), context, requestedAt });
-        const viaNapi = new TaskerClient(fresh(napi)).createTask({ ...oldClientRequest(), context, requestedAt });
-        expect(viaNapi).toEqual(viaKoffi);
-        // And each client's own default: koffi stamps toISOString(), napi lets Rust stamp it.
-        const koffiDefault = new TaskerClient(fresh(koffi)).createTask({ ...oldClientRequest(), context });
-        const napiDefault = new TaskerClient(fresh(napi)).createTask({ ...oldClientRequest(), context });
-        expect(napiDefault).toEqual(koffiDefault);
-      },
-    );
+    contextAndDateProperty('fixed legacy and napi accept the old client request and agree', ({ context, date }) => {
+      const requestedAt = date.toISOString();
+      const viaKoffi = new TaskerClient(fresh(koffi)).createTask({ ...oldClientRequest(), context, requestedAt });
+      const viaNapi = new TaskerClient(fresh(napi)).createTask({ ...oldClientRequest(), context, requestedAt });
+      expect(viaNapi).toEqual(viaKoffi);
+      // And each client's own default: koffi stamps toISOString(), napi lets Rust stamp it.
+      const koffiDefault = new TaskerClient(fresh(koffi)).createTask({ ...oldClientRequest(), context });
+      const napiDefault = new TaskerClient(fresh(napi)).createTask({ ...oldClientRequest(), context });
+      expect(napiDefault).toEqual(koffiDefault);
+    });
   });
 });
