@@ -17,6 +17,8 @@ export interface TransferProbes {
   benchTransferOutValue(): unknown;
   benchTransferOutString(): string;
   benchTransferOutBuffer(): Buffer;
+  /** Objects built with raw N-API, every property key a JS string created once per env and reused. */
+  benchTransferOutCachedKeys(): unknown;
 }
 
 export interface BenchProbes {

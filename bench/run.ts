@@ -182,6 +182,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchRepo
               probe(`napi-objects: ${outName}`, 'napi-objects', () => addon.benchTransferOutValue()),
               probe(`napi-string: ${outName}`, 'napi-string', () => JSON.parse(addon.benchTransferOutString()) as unknown),
               probe(`napi-buffer: ${outName}`, 'napi-buffer', () => JSON.parse(addon.benchTransferOutBuffer().toString('utf8')) as unknown),
+              probe(`napi-cached-keys: ${outName}`, 'napi-cached-keys', () => addon.benchTransferOutCachedKeys()),
             ],
             settings,
           );

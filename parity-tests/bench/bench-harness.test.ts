@@ -10,9 +10,10 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { logLogSlope, ratioInterval } from '../../bench/analysis.js';
+import { analyze, logLogSlope, ratioInterval } from '../../bench/analysis.js';
 import { BENCH_SCHEMA, type BenchReport } from '../../bench/model.js';
-import { PAYLOAD_SIZES } from '../../bench/payloads.js';
+import { contextOfSize, PAYLOAD_SIZES } from '../../bench/payloads.js';
+import { loadBenchProbes } from '../../bench/probes.js';
 import { allScenarios, scenarioName } from '../../bench/scenarios.js';
 import { runBench } from '../../bench/run.js';
 import { OPERATIONS } from '../../src/contract.js';
@@ -62,6 +63,12 @@ describe('benchmark harness (tiny run)', () => {
     expect(report.analysis.errors).toEqual([]);
     expect(report.floors.map((r) => r.name)).toEqual(['js: empty call [-]', 'napi: noop [-]', 'koffi: noop [-]']);
     expect(report.transfer.map((t) => t.name)).toContain(`transfer out [${TINY_SIZES[0]?.label}]`);
+    for (const t of report.transfer.filter((t) => t.direction === 'out')) {
+      expect(t.records.map((r) => r.subject)).toEqual(expect.arrayContaining(['napi-objects', 'napi-string', 'napi-buffer', 'napi-cached-keys']));
+    }
+    // The transfer target judges the cached-keys objects too, not only napi-rs objects.
+    const transferTarget = report.analysis.targets.find((t) => t.id === 'napi-transfer');
+    expect(transferTarget?.rows.map((r) => r.label)).toContain(`transfer out [${TINY_SIZES[0]?.label}]: cached-keys objects / json`);
     expect(report.worker.map((w) => w.subject)).toEqual(['napi', 'koffi']);
     expect(report.analysis.targets.map((t) => t.id)).toEqual([
       'napi-not-slower',
@@ -146,8 +153,54 @@ describe('benchmark harness (tiny run)', () => {
     expect(renderCutover(cutover)).toContain('| criterion | status | figure | report | results from |');
   });
 
+  test('the transfer target names an object transfer that beats JSON text instead of hiding it', () => {
+    const rec = (subject: string, medianNs: number) => ({
+      name: `${subject}: transfer out [1MB]`, subject, kind: 'transfer' as const, state: 'completed', batch: 1, samples: 4,
+      medianNs, p99Ns: null, meanNs: null, minNs: null, maxNs: null, sdNs: null, rme: null, rounds: 4, roundMediansNs: [medianNs, medianNs, medianNs, medianNs],
+    });
+    // Cached-keys objects 20% faster than JSON text, napi-rs objects slower: the target fails and says which.
+    const transfer = [{ name: 'transfer out [1MB]', direction: 'out' as const, payload: '1MB', payloadBytes: 1_048_576, records: [rec('napi-objects', 250), rec('napi-string', 100), rec('napi-cached-keys', 80)] }];
+    const { analysis: _unused, ...rest } = report;
+    const target = analyze({ ...rest, transfer }).targets.find((t) => t.id === 'napi-transfer');
+    expect(target?.status).toBe('not met');
+    expect(target?.summary).toContain('transfer out [1MB]: cached-keys objects / json (0.80x)');
+    expect(target?.rows.find((r) => r.label.includes('objects / json') && !r.label.includes('cached'))?.ok).toBe(true);
+  });
+
   test('the log-log slope of a linear series is 1', () => {
     expect(logLogSlope([{ bytes: 10, medianNs: 20 }, { bytes: 100, medianNs: 200 }, { bytes: 1000, medianNs: 2000 }])).toBeCloseTo(1, 10);
     expect(logLogSlope([{ bytes: 10, medianNs: 5 }])).toBeNull();
+  });
+});
+
+describe('transfer probes: objects with cached keys', () => {
+  // The JSON texts are stored as text, so integers beyond 2^53 reach Rust exactly.
+  const texts = [
+    JSON.stringify(contextOfSize(100, 42)),
+    JSON.stringify(contextOfSize(10_240, 42)),
+    '{"order":{"id":12345678901234567890,"neg":-9007199254740993,"max":18446744073709551615,"safe":9007199254740991,' +
+      '"pi":3.141592653589793,"tiny":5e-324,"huge":1.7976931348623157e308,"neg0":-0.0,"int_float":2.0},' +
+      '"names":["Zoë","東京","🍵 tea","\\u0000 nul","\\"quoted\\""],"nested":[[[]],{},{"a":{"b":{"c":[1,{"d":null}]}}}],' +
+      '"flags":[true,false,null],"":"empty key","ключ":"unicode key","Zoë":1}',
+    '[1,"two",{"three":3},[4]]',
+    '"just a string"',
+    '42',
+    'null',
+  ];
+
+  test('hand out what JSON.parse of the string probe gives, key order included, across repeated calls', () => {
+    const probes = loadBenchProbes().transfer;
+    // Twice over every payload: the second round reuses every key the first one created.
+    for (const round of [1, 2]) {
+      for (const text of texts) {
+        probes.benchTransferSet(text);
+        const expected = JSON.parse(probes.benchTransferOutString()) as unknown;
+        for (const call of [1, 2, 3]) {
+          const actual = probes.benchTransferOutCachedKeys();
+          expect(actual, `round ${round}, call ${call}: ${text.slice(0, 40)}`).toStrictEqual(expected);
+          expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+        }
+      }
+    }
   });
 });
