@@ -389,12 +389,11 @@ impl State {
     }
 
     /// Writes an engine log line (target `tasker_core::engine`).
-    /// `fields` is a `json!({...})` object.
+    /// `fields` is a `json!({...})` object; anything else is logged whole as `fields`.
     pub fn log(&self, level: LogLevel, message: &str, fields: Value) {
-        debug_assert!(fields.is_object(), "log fields are an object");
         let fields = match fields {
             Value::Object(fields) => fields.into_iter().collect(),
-            _ => BTreeMap::new(),
+            other => BTreeMap::from([("fields".to_owned(), other)]),
         };
         logging::emit(logging::ENGINE_TARGET, level, message, Some(&fields));
     }
