@@ -5,11 +5,12 @@
  * payload size, log-log, per operation). Drawn with vega-lite, rendered headless by vega's SVG
  * renderer; the PNG is the SVG rasterized by resvg.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { formatInterval, median, ratioInterval, record } from './analysis.js';
 import { BENCH_SCHEMA, type BenchReport, type ScenarioResult } from './model.js';
+import { writeReportFiles } from '../parity-tests/report-files.js';
 
 export function formatNs(ns: number | null | undefined): string {
   if (ns === null || ns === undefined || !Number.isFinite(ns)) return '–';
@@ -311,16 +312,14 @@ export interface WrittenFiles {
 
 /** Writes bench.json, bench.md, bench.svg, bench.png and bench-latency.svg into `dir`. */
 export async function writeBenchReports(report: BenchReport, dir: string): Promise<WrittenFiles> {
-  mkdirSync(dir, { recursive: true });
+  const { markdown, json } = writeReportFiles(dir, 'bench', renderBenchMarkdown(report), report);
   const files = {
-    json: path.join(dir, 'bench.json'),
-    md: path.join(dir, 'bench.md'),
+    json,
+    md: markdown,
     svg: path.join(dir, 'bench.svg'),
     png: path.join(dir, 'bench.png'),
     latencySvg: path.join(dir, 'bench-latency.svg'),
   };
-  writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(files.md, renderBenchMarkdown(report));
   const svg = await renderBenchSvg(report);
   writeFileSync(files.svg, svg);
   writeFileSync(files.png, await svgToPng(svg));
