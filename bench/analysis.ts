@@ -84,11 +84,13 @@ export function ratioInterval(records: readonly TaskRecord[], slow = 'koffi', fa
   const a = record(records, slow);
   const b = record(records, fast);
   if (a?.medianNs == null || b?.medianNs == null || b.medianNs <= 0) return null;
-  const point = a.medianNs / b.medianNs;
   const ra = a.roundMediansNs ?? [];
   const rb = b.roundMediansNs ?? [];
   const ratios = ra.slice(0, Math.min(ra.length, rb.length)).map((x, i) => x / (rb[i] as number)).filter((x) => Number.isFinite(x) && x > 0);
-  if (ratios.length < 2) return { point, low: null, high: null, rounds: ratios.length, verdict: 'no interval' };
+  if (ratios.length < 2) return { point: a.medianNs / b.medianNs, low: null, high: null, rounds: ratios.length, verdict: 'no interval' };
+  // The point is the statistic the interval is for (the median of the paired per-round ratios),
+  // so it always lies inside it; the ratio of the two overall medians can fall outside.
+  const point = medianOf(ratios);
   // Seeded: the same run gives the same interval.
   const next = seededRandom(ratios.length * 7919 + Math.round(point * 1e6));
   const estimates: number[] = [];

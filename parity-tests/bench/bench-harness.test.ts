@@ -130,6 +130,15 @@ describe('benchmark harness (tiny run)', () => {
     expect(noisy?.verdict).toBe('tie');
     expect(noisy?.low).toBeLessThan(1);
     expect(noisy?.high).toBeGreaterThan(1);
+    // The point is the median of the per-round ratios, inside its interval, even when the two
+    // overall medians would give a ratio outside it (here 110/100 against per-round ratios ~1.0).
+    const skewed = ratioInterval([
+      { ...rec('koffi', [100, 101, 99, 100, 100, 100]), medianNs: 110 },
+      rec('napi', [100, 100, 100, 100, 100, 100]),
+    ]);
+    expect(skewed?.point).toBeCloseTo(1, 2);
+    expect(skewed?.low).toBeLessThanOrEqual(skewed?.point ?? 0);
+    expect(skewed?.high).toBeGreaterThanOrEqual(skewed?.point ?? 0);
     // One round: no interval, so no verdict either way.
     expect(ratioInterval([rec('koffi', [200]), rec('napi', [100])])?.verdict).toBe('no interval');
   });
